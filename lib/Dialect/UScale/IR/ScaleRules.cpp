@@ -1,0 +1,224 @@
+//===- ScaleRules.cpp - ideal unit scales of every uscale op --------------===//
+//
+// The one place where unit-scaling rules live (spec sections 2 and 3). Each
+// rule gives alpha = 1/std(y) and beta_i = 1/std(grad_x_i) for N(0,1) inputs
+// and an N(0,1) output gradient; a sum of n unit terms has std sqrt(n).
+// unittests/Dialect/ScaleRulesTest.cpp checks every rule by sampling.
+//
+//===----------------------------------------------------------------------===//
+#include "unit-scale/Dialect/UScale/IR/UScaleOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::uscale;
+
+namespace {
+// 1/std(f(x)) and 1/std(f'(x) g) for x, g ~ N(0,1), by quadrature
+// (utils/activation-constants.py reproduces them).
+constexpr double kReluAlpha = 1.7128585494899; // sqrt(2 / (1 - 1/pi))
+constexpr double kReluBeta = 1.4142135623731;  // sqrt(2)
+constexpr double kGeluAlpha = 1.7009262433634;
+constexpr double kGeluTanhAlpha = 1.7009165616955;
+constexpr double kGeluBeta = 1.4811144127084;
+constexpr double kTanhAlpha = 1.5925374197229;
+constexpr double kTanhBeta = 1.4674135916308;
+constexpr double kSigmoidAlpha = 4.8013133720387;
+constexpr double kSigmoidBeta = 4.7226460859381;
+
+double invSqrt(double n) { return 1.0 / std::sqrt(n); }
+
+int64_t numel(Value v) {
+  return cast<RankedTensorType>(v.getType()).getNumElements();
+}
+
+/// Rule for ops whose inputs all have identity-like gradients.
+Scales uniform(Operation *op, double alpha, double beta) {
+  Scales s;
+  s.alpha = alpha;
+  s.beta.assign(op->getNumOperands(), beta);
+  return s;
+}
+
+/// A broadcast operand receives the sum of e = numel(out)/numel(operand)
+/// gradient terms per element.
+double broadcastBeta(Operation *op, unsigned i) {
+  return invSqrt(double(numel(op->getResult(0))) /
+                 double(numel(op->getOperand(i))));
+}
+
+FailureOr<Scales> noRule(Operation *op, const Twine &why) {
+  return op->emitOpError("has no unit-scaling rule: ") << why;
+}
+
+LogicalResult requireStatic(Operation *op) {
+  for (Type t : op->getOperandTypes())
+    if (!cast<RankedTensorType>(t).hasStaticShape())
+      return op->emitOpError(
+          "needs static operand shapes to compute its scales");
+  return success();
+}
+} // namespace
+
+#define USCALE_REQUIRE_STATIC()                                                \
+  if (failed(requireStatic(getOperation())))                                   \
+    return failure();
+
+FailureOr<Scales> MatMulOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  auto a = getLhs().getType(), b = getRhs().getType();
+  auto out = getResult().getType();
+  int64_t m = a.getDimSize(a.getRank() - 2), k = a.getDimSize(a.getRank() - 1);
+  int64_t n = b.getDimSize(b.getRank() - 1);
+  // Batch elements each operand is broadcast over: its grad sums them.
+  int64_t outBatch = out.getNumElements() / (m * n);
+  int64_t aBatch = a.getNumElements() / (m * k);
+  int64_t bBatch = b.getNumElements() / (k * n);
+  Scales s;
+  s.alpha = invSqrt(k);
+  s.beta = {invSqrt(double(n) * double(outBatch / aBatch)),
+            invSqrt(double(m) * double(outBatch / bBatch))};
+  return s;
+}
+
+FailureOr<Scales> LinearOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  int64_t fanIn = getFanIn(), fanOut = getFanOut();
+  double b = double(numel(getInput())) / double(fanIn);
+  Scales s;
+  s.alpha = invSqrt(fanIn);
+  s.beta = {invSqrt(fanOut), invSqrt(b)};
+  if (getBias())
+    s.beta.push_back(invSqrt(b));
+  return s;
+}
+
+FailureOr<Scales> AddOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  Operation *op = getOperation();
+  return Scales{invSqrt(2), {broadcastBeta(op, 0), broadcastBeta(op, 1)}};
+}
+FailureOr<Scales> SubOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  Operation *op = getOperation();
+  return Scales{invSqrt(2), {broadcastBeta(op, 0), broadcastBeta(op, 1)}};
+}
+FailureOr<Scales> MulOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  Operation *op = getOperation();
+  return Scales{1.0, {broadcastBeta(op, 0), broadcastBeta(op, 1)}};
+}
+
+FailureOr<Scales> ReluOp::computeIdealScales() {
+  return uniform(*this, kReluAlpha, kReluBeta);
+}
+FailureOr<Scales> GeluOp::computeIdealScales() {
+  return uniform(*this,
+                 getApproximate() == GeluApproximation::Tanh ? kGeluTanhAlpha
+                                                             : kGeluAlpha,
+                 kGeluBeta);
+}
+FailureOr<Scales> TanhOp::computeIdealScales() {
+  return uniform(*this, kTanhAlpha, kTanhBeta);
+}
+FailureOr<Scales> SigmoidOp::computeIdealScales() {
+  return uniform(*this, kSigmoidAlpha, kSigmoidBeta);
+}
+
+FailureOr<Scales> DropoutOp::computeIdealScales() {
+  double keep = std::sqrt(1.0 - getRatio().convertToDouble());
+  return uniform(*this, keep, keep);
+}
+
+FailureOr<Scales> SoftmaxOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  auto t = getInput().getType();
+  int64_t axis = getAxis() < 0 ? getAxis() + t.getRank() : getAxis();
+  double s = double(t.getDimSize(axis));
+  // Large-s limits for log-normal outputs (spec section 3).
+  return uniform(*this, s / std::sqrt(M_E - 1.0), s / std::sqrt(M_E));
+}
+
+/// Norm gains and biases sum one gradient term per normalised row.
+static Scales normScales(Operation *op, Value input, int64_t axis) {
+  auto t = cast<RankedTensorType>(input.getType());
+  if (axis < 0)
+    axis += t.getRank();
+  int64_t h = 1;
+  for (int64_t d = axis; d < t.getRank(); ++d)
+    h *= t.getDimSize(d);
+  Scales s = uniform(op, 1.0, invSqrt(double(t.getNumElements() / h)));
+  s.beta[0] = 1.0;
+  return s;
+}
+FailureOr<Scales> LayerNormOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  return normScales(*this, getInput(), getAxis());
+}
+FailureOr<Scales> RMSNormOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  return normScales(*this, getInput(), getAxis());
+}
+
+FailureOr<Scales> GatherOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  // Each table element receives numel(out)/numel(table) gradient terms on
+  // average; for an embedding [V, d] with n indices that is n/V.
+  double terms = double(numel(getResult())) / double(numel(getData()));
+  return Scales{1.0, {invSqrt(terms), 1.0}};
+}
+
+FailureOr<Scales> ReduceSumOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  return uniform(*this, invSqrt(getReductionSize()), 1.0);
+}
+FailureOr<Scales> ReduceMeanOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  double n = getReductionSize();
+  return uniform(*this, std::sqrt(n), n);
+}
+
+FailureOr<Scales> ReshapeOp::computeIdealScales() {
+  return uniform(*this, 1.0, 1.0);
+}
+FailureOr<Scales> TransposeOp::computeIdealScales() {
+  return uniform(*this, 1.0, 1.0);
+}
+FailureOr<Scales> ConcatOp::computeIdealScales() {
+  return uniform(*this, 1.0, 1.0);
+}
+FailureOr<Scales> SplitOp::computeIdealScales() {
+  return uniform(*this, 1.0, 1.0);
+}
+FailureOr<Scales> SliceOp::computeIdealScales() {
+  return uniform(*this, 1.0, 1.0);
+}
+
+FailureOr<Scales> SoftmaxCrossEntropyOp::computeIdealScales() {
+  USCALE_REQUIRE_STATIC();
+  double v = double(getNumClasses());
+  if (v < 2)
+    return noRule(*this, "cross entropy needs at least two classes");
+  // f sums the per-row losses; alpha = 1/N makes it the mean. The backward
+  // is not divided by N: beta = V / sqrt(V - 1).
+  return Scales{1.0 / double(getNumRows()), {v / std::sqrt(v - 1.0), 1.0}};
+}
+
+FailureOr<Scales> ScaleOp::computeIdealScales() {
+  return uniform(*this, getForward().convertToDouble(),
+                 getBackward().convertToDouble());
+}
+bool ScaleOp::hasFixedScales() { return true; }
+
+FailureOr<Scales> WeightedAddOp::computeIdealScales() {
+  // f(b, s) = sqrt(tau) b + sqrt(1-tau) s with alpha 1; grad_b = grad_y is
+  // beta_b = 1/sqrt(tau) relative to df/db, grad_s is the true derivative.
+  double tau = getTau().convertToDouble();
+  return Scales{1.0, {1.0 / std::sqrt(tau), 1.0}};
+}
+bool WeightedAddOp::hasFixedScales() { return true; }
+
+FailureOr<Scales> ResidualSplitOp::computeIdealScales() {
+  return uniform(*this, 1.0, std::sqrt(getTau().convertToDouble()));
+}
+bool ResidualSplitOp::hasFixedScales() { return true; }

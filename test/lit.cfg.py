@@ -1,0 +1,27 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "UNIT_SCALE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.uscale_obj_root, "test")
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.substitutions.append(("%examples", os.path.join(config.uscale_src_root, "examples")))
+config.substitutions.append(("%uscale_src", config.uscale_src_root))
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+tool_dirs = [config.uscale_tools_dir, config.llvm_tools_dir]
+tools = ["unit-scale-opt", "unit-scale-translate", "mlir-opt",
+         ToolSubst("%mlir_lib_dir", config.mlir_lib_dir)]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+if os.path.exists(os.path.join(config.uscale_obj_root, "lib", "UScalePlugin.so")):
+    config.available_features.add("plugin")
