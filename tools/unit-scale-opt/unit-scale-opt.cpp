@@ -9,7 +9,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
-  mlir::uscale::registerUScalePasses();
+  mlir::uscale::registerUScalePassesAndPipelines();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

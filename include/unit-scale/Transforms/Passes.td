@@ -1,4 +1,11 @@
 //===- Passes.td - unit-scale passes --------------------------*- tablegen -*-===//
+//
+// One file per pass under lib/Transforms/, named after the pass. The paper's
+// recipe is the pipeline `uscale-unit-scale` (Pipelines.cpp):
+//   uscale-weighted-residuals -> uscale-assign-scales ->
+//   uscale-constrain-scales [-> uscale-scale-report].
+//
+//===----------------------------------------------------------------------===//
 #ifndef USCALE_TRANSFORMS_PASSES_TD
 #define USCALE_TRANSFORMS_PASSES_TD
 
@@ -12,6 +19,85 @@ def PrintCutEdges : Pass<"uscale-print-cut-edges", "func::FuncOp"> {
     lies on a cycle (`cycle`), e.g. `cut-edges: [bridge, cycle]`. Meant for
     lit tests with `-verify-diagnostics`.
   }];
+}
+
+def WeightedResiduals : Pass<"uscale-weighted-residuals", "func::FuncOp"> {
+  let summary = "Turn residual adds into weighted adds with a branch split";
+  let description = [{
+    A residual add is a `uscale.add` whose one operand (the skip) is an
+    ancestor of the other (the branch), `x + f(x)`. It becomes
+    `uscale.weighted_add %branch, %skip tau = t`, and the branch's reads of
+    `x` go through one `uscale.residual_split %x tau = t` (spec section 5).
+
+    tau: `fixed` uses the `tau` option; `running-mean` gives the l-th
+    residual add along a trunk tau = 1/(l+1), where l counts the weighted
+    adds along the chain of skip operands (1-based).
+  }];
+  let options = [
+    Option<"tauRule", "tau-rule", "std::string", /*default=*/"\"fixed\"",
+           "How tau is chosen: fixed | running-mean">,
+    Option<"tau", "tau", "double", /*default=*/"0.5",
+           "tau for the fixed rule, in (0, 1)">
+  ];
+  let statistics = [
+    Statistic<"numResidualAdds", "residual-adds", "Residual adds weighted">
+  ];
+}
+
+def AssignScales : Pass<"uscale-assign-scales", "func::FuncOp"> {
+  let summary = "Give every scaled op its ideal alpha and betas";
+  let description = [{
+    Sets each `ScaledOpInterface` op's `scales` attribute to its ideal
+    scales (spec sections 2-3). An op that has float operands but no rule is
+    an error: no op is silently given a scale of 1. Ops without operands
+    (parameters, constants) and terminators need no scales.
+  }];
+  let statistics = [
+    Statistic<"numScaledOps", "scaled-ops", "Ops given ideal scales">
+  ];
+}
+
+def ConstrainScales : Pass<"uscale-constrain-scales", "func::FuncOp"> {
+  let summary = "Force beta = alpha on operands that are not cut-edges";
+  let description = [{
+    For every scaled op and every differentiable operand whose use is not a
+    cut-edge of the forward graph, the op's alpha and those betas get one
+    common value chosen by `mode` (spec section 4). Operands on cut-edges
+    keep their ideal beta. Ops whose scales are fixed by construction
+    (scale, weighted_add, residual_split) are left alone.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"gmean\"",
+           "Common value: gmean | hmean | amean | to-output | "
+           "to-grad-input | none">
+  ];
+  let statistics = [
+    Statistic<"numConstrainedOps", "constrained-ops",
+              "Ops with at least one constrained operand">,
+    Statistic<"numCutEdges", "cut-edges", "Operand uses that are cut-edges">,
+    Statistic<"numEdges", "edges", "Operand uses in the forward graph">
+  ];
+}
+
+def ScaleReport : Pass<"uscale-scale-report", "ModuleOp"> {
+  let summary = "Write the unit-scaling report (JSON) and graph (DOT)";
+  let description = [{
+    For every function: per op the ideal and final scales and, per operand,
+    whether it is a cut-edge and whether it was constrained; per parameter
+    the predicted gradient factor, the product of beta/alpha along its paths
+    to the loss (spec section 4), and whether all paths agree. `dot` writes
+    a Graphviz graph: cut-edges solid black, cycle edges dashed red,
+    constrained ops filled. `summary` prints one line per function on
+    stderr.
+  }];
+  let options = [
+    Option<"jsonFile", "json", "std::string", /*default=*/"\"\"",
+           "Write the JSON report to this file ('-' for stdout)">,
+    Option<"dotFile", "dot", "std::string", /*default=*/"\"\"",
+           "Write a Graphviz DOT graph to this file">,
+    Option<"summary", "summary", "bool", /*default=*/"false",
+           "Print a one-line summary per function on stderr">
+  ];
 }
 
 #endif // USCALE_TRANSFORMS_PASSES_TD

@@ -133,7 +133,9 @@ FailureOr<Scales> DropoutOp::computeIdealScales() {
 FailureOr<Scales> SoftmaxOp::computeIdealScales() {
   USCALE_REQUIRE_STATIC();
   auto t = getInput().getType();
-  int64_t axis = getAxis() < 0 ? getAxis() + t.getRank() : getAxis();
+  auto axis = static_cast<int64_t>(getAxis());
+  if (axis < 0)
+    axis += t.getRank();
   double s = double(t.getDimSize(axis));
   // Large-s limits for log-normal outputs (spec section 3).
   return uniform(*this, s / std::sqrt(M_E - 1.0), s / std::sqrt(M_E));

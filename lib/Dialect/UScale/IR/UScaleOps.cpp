@@ -180,7 +180,7 @@ LogicalResult DropoutOp::verify() {
 
 LogicalResult SoftmaxOp::verify() {
   if (!normalizeAxis(getAxis(), getInput().getType().getRank()))
-    return emitOpError("axis ") << getAxis() << " is out of range for "
+    return emitOpError("axis ") << static_cast<int64_t>(getAxis()) << " is out of range for "
                                 << getInput().getType();
   return success();
 }
@@ -248,7 +248,7 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   auto idx = rankedOf(adaptor.getIndices());
   auto ax = normalizeAxis(adaptor.getAxis(), data.getRank());
   if (!ax)
-    return emitOptionalError(loc, "gather axis ", adaptor.getAxis(),
+    return emitOptionalError(loc, "gather axis ", static_cast<int64_t>(adaptor.getAxis()),
                              " is out of range for ", data);
   SmallVector<int64_t> shape(data.getShape().take_front(*ax));
   llvm::append_range(shape, idx.getShape());
@@ -364,7 +364,7 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
   auto first = rankedOf(inputs.front());
   auto ax = normalizeAxis(adaptor.getAxis(), first.getRank());
   if (!ax)
-    return emitOptionalError(loc, "concat axis ", adaptor.getAxis(),
+    return emitOptionalError(loc, "concat axis ", static_cast<int64_t>(adaptor.getAxis()),
                              " is out of range for ", first);
   SmallVector<int64_t> shape(first.getShape());
   shape[*ax] = 0;
@@ -391,7 +391,7 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *,
   auto x = rankedOf(adaptor.getInput());
   auto ax = normalizeAxis(adaptor.getAxis(), x.getRank());
   if (!ax)
-    return emitOptionalError(loc, "split axis ", adaptor.getAxis(),
+    return emitOptionalError(loc, "split axis ", static_cast<int64_t>(adaptor.getAxis()),
                              " is out of range for ", x);
   int64_t total = 0;
   for (int64_t s : adaptor.getSizes()) {
