@@ -16,10 +16,10 @@ struct ConstrainScalesPass
     : public uscale::impl::ConstrainScalesBase<ConstrainScalesPass> {
   using ConstrainScalesBase::ConstrainScalesBase;
 
-  LogicalResult initialize(MLIRContext *) override {
+  LogicalResult initialize(MLIRContext *ctx) override {
     parsedMode = parseConstraintMode(mode);
     if (!parsedMode)
-      return emitError(UnknownLoc::get(&getContext()))
+      return emitError(UnknownLoc::get(ctx))
              << "uscale-constrain-scales: unknown mode '" << mode
              << "' (expected gmean, hmean, amean, to-output, "
                 "to-grad-input or none)";
