@@ -10,6 +10,19 @@
 
 // SUMMARY: uscale: @net: 7 scaled ops, 13 edges (7 cut-edges), 3 ops constrained, 1 weighted residual adds
 
+// The input projection reads a graph input on a cut-edge; the next linear
+// reads it on the block's cycle and is constrained.
+// GMEAN: "ops": [
+// GMEAN: "constrained": false,
+// GMEAN-NEXT: "cut_edge": true,
+// GMEAN-NEXT: "index": 0,
+// GMEAN-NEXT: "why": "cut-edge: keeps its ideal beta"
+// GMEAN: "constrained": true,
+// GMEAN-NEXT: "cut_edge": false,
+// GMEAN-NEXT: "index": 0,
+// GMEAN-NEXT: "why": "not a cut-edge: beta tied to alpha"
+// GMEAN: "parameters": [
+
 // Predicted factors (beta/alpha products): loss 8 * 256 / sqrt(255) =
 // 128.2507; w1 and w2 are inside the branch, so 1/sqrt(tau) = sqrt(2)
 // times beta_W/alpha of their own linear (8^-1/2 / 0.0441942 = 8):
@@ -25,9 +38,6 @@
 // GMEAN-NEXT: "name": "w2",
 // GMEAN-NEXT: "paths_agree": true,
 
-// GMEAN: "name": "uscale.linear#{{[0-9]+}}",
-// GMEAN: "cut_edge": true,
-// GMEAN-NEXT: "constrained": false,
 
 // DOT: digraph uscale {
 // DOT: "net.1" [label="w0", shape=box];
