@@ -14,6 +14,7 @@ config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 
 config.substitutions.append(("%examples", os.path.join(config.uscale_src_root, "examples")))
 config.substitutions.append(("%uscale_src", config.uscale_src_root))
+config.substitutions.append(("%uscale_lib", os.path.join(config.uscale_obj_root, "lib")))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
@@ -22,6 +23,3 @@ tool_dirs = [config.uscale_tools_dir, config.llvm_tools_dir]
 tools = ["unit-scale-opt", "unit-scale-translate", "mlir-opt",
          ToolSubst("%mlir_lib_dir", config.mlir_lib_dir)]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
-
-if os.path.exists(os.path.join(config.uscale_obj_root, "lib", "UScalePlugin.so")):
-    config.available_features.add("plugin")
