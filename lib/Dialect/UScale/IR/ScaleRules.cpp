@@ -21,6 +21,7 @@ constexpr double kReluBeta = 1.4142135623731;  // sqrt(2)
 constexpr double kGeluAlpha = 1.7009262433634;
 constexpr double kGeluTanhAlpha = 1.7009165616955;
 constexpr double kGeluBeta = 1.4811144127084;
+constexpr double kGeluTanhBeta = 1.4811680580934;
 constexpr double kTanhAlpha = 1.5925374197229;
 constexpr double kTanhBeta = 1.4674135916308;
 constexpr double kSigmoidAlpha = 4.8013133720387;
@@ -113,10 +114,9 @@ FailureOr<Scales> ReluOp::computeIdealScales() {
   return uniform(*this, kReluAlpha, kReluBeta);
 }
 FailureOr<Scales> GeluOp::computeIdealScales() {
-  return uniform(*this,
-                 getApproximate() == GeluApproximation::Tanh ? kGeluTanhAlpha
-                                                             : kGeluAlpha,
-                 kGeluBeta);
+  bool tanhForm = getApproximate() == GeluApproximation::Tanh;
+  return uniform(*this, tanhForm ? kGeluTanhAlpha : kGeluAlpha,
+                 tanhForm ? kGeluTanhBeta : kGeluBeta);
 }
 FailureOr<Scales> TanhOp::computeIdealScales() {
   return uniform(*this, kTanhAlpha, kTanhBeta);
