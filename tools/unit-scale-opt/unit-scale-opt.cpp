@@ -1,11 +1,20 @@
 //===- unit-scale-opt.cpp - mlir-opt with the uscale dialect --------------===//
+//
+// Takes .mlir like mlir-opt, and also ONNX models as protobuf JSON
+// (`unit-scale-opt model.json [passes]`): those are imported first.
+//
+//===----------------------------------------------------------------------===//
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "unit-scale/Dialect/UScale/IR/UScaleDialect.h"
+#include "unit-scale/Import/OnnxImport.h"
 #include "unit-scale/Transforms/Passes.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
@@ -14,6 +23,29 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<mlir::uscale::UScaleDialect>();
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "unit-scale optimizer driver\n", registry));
+
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
+      argc, argv, "unit-scale optimizer driver\n", registry);
+  if (!llvm::StringRef(inputFilename).ends_with(".json"))
+    return mlir::asMainReturnCode(mlir::MlirOptMain(
+        argc, argv, inputFilename, outputFilename, registry));
+
+  // ONNX JSON: import, then run the pipeline on the imported module.
+  std::unique_ptr<llvm::MemoryBuffer> buffer =
+      mlir::uscale::importOnnxJsonFileToBuffer(inputFilename, llvm::errs());
+  if (!buffer)
+    return 1;
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      mlir::openOutputFile(outputFilename, &error);
+  if (!output) {
+    llvm::errs() << error << "\n";
+    return 1;
+  }
+  auto config = mlir::MlirOptMainConfig::createFromCLOptions();
+  if (mlir::failed(mlir::MlirOptMain(output->os(), std::move(buffer), registry,
+                                     config)))
+    return 1;
+  output->keep();
+  return 0;
 }
