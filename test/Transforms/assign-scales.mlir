@@ -29,7 +29,7 @@ func.func @matmul(%a: tensor<2x16x64xf32>, %b: tensor<64x32xf32>) -> tensor<2x16
 // CHECK-LABEL: func.func @elementwise
 // CHECK: uscale.add {{.*}} scales <alpha = 0.70710678118654746, beta = [1.000000e+00, 5.000000e-01]>
 // CHECK: uscale.softmax {{.*}} scales <alpha = 195.2957{{[0-9]+}}, beta = [155.2718{{[0-9]+}}]>
-// CHECK: uscale.relu {{.*}} scales <alpha = 1.7128585494899{{[0-9]*}}, beta = [1.4142135623731{{[0-9]*}}]>
+// CHECK: uscale.relu {{.*}} scales <alpha = 1.7128585504497{{[0-9]*}}, beta = [1.4142135623731{{[0-9]*}}]>
 // CHECK: uscale.reduce_mean {{.*}} scales <alpha = 4.000000e+00, beta = [1.600000e+01]>
 // CHECK: uscale.reduce_sum {{.*}} scales <alpha = 2.500000e-01, beta = [1.000000e+00]>
 func.func @elementwise(%x: tensor<4x256xf32>, %y: tensor<256xf32>, %z: tensor<4x16xf32>) -> (tensor<4x256xf32>, tensor<4x1xf32>, tensor<4x1xf32>) {

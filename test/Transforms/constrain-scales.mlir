@@ -17,7 +17,7 @@
 // gmean: sqrt(0.0625 * 0.03125) = 0.0441941738 (the spec's example);
 // relu sqrt(1.71286 * 1.41421) = 1.55639.
 // GMEAN: uscale.linear {{.*}} scales <alpha = 0.044194173824159{{[0-9]*}}, beta = [0.044194173824159{{[0-9]*}}, 0.35355339059327373]>
-// GMEAN: uscale.relu {{.*}} scales <alpha = 1.55638934432{{[0-9]*}}, beta = [1.55638934432{{[0-9]*}}]>
+// GMEAN: uscale.relu {{.*}} scales <alpha = 1.55638934475{{[0-9]*}}, beta = [1.55638934475{{[0-9]*}}]>
 // GMEAN: uscale.linear {{.*}} scales <alpha = 0.044194173824159{{[0-9]*}}, beta = [0.044194173824159{{[0-9]*}}, 0.35355339059327373]>
 // GMEAN: uscale.weighted_add {{.*}} scales <alpha = 1.000000e+00, beta = [1.41421356237309{{[0-9]*}}, 1.000000e+00]>
 
@@ -30,7 +30,7 @@
 // AMEAN: uscale.relu {{.*}} scales <alpha = 1.5635{{[0-9]*}}, beta = [1.5635{{[0-9]*}}]>
 
 // TOOUT: uscale.linear {{.*}} scales <alpha = 6.250000e-02, beta = [6.250000e-02, 0.35355339059327373]>
-// TOOUT: uscale.relu {{.*}} scales <alpha = 1.7128585494899, beta = [1.7128585494899]>
+// TOOUT: uscale.relu {{.*}} scales <alpha = 1.7128585504497, beta = [1.7128585504497]>
 // TOOUT: uscale.linear {{.*}} scales <alpha = 3.125000e-02, beta = [3.125000e-02, 0.35355339059327373]>
 
 // TOGRAD: uscale.linear {{.*}} scales <alpha = 3.125000e-02, beta = [3.125000e-02, 0.35355339059327373]>
@@ -38,7 +38,7 @@
 // TOGRAD: uscale.linear {{.*}} scales <alpha = 6.250000e-02, beta = [6.250000e-02, 0.35355339059327373]>
 
 // NONE: uscale.linear {{.*}} scales <alpha = 6.250000e-02, beta = [3.125000e-02, 0.35355339059327373]>
-// NONE: uscale.relu {{.*}} scales <alpha = 1.7128585494899, beta = [1.4142135623731]>
+// NONE: uscale.relu {{.*}} scales <alpha = 1.7128585504497, beta = [1.4142135623731]>
 
 func.func @block(%x: tensor<8x256xf32>, %l: tensor<8xi64>) -> tensor<f32> {
   %w1 = uscale.parameter "w1" init normal : tensor<256x1024xf32>

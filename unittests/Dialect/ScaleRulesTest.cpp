@@ -502,10 +502,8 @@ TEST_F(ScaleRules, ActivationConstantsMatchQuadrature) {
     EXPECT_NEAR(s.alpha / alpha, 1.0, 1e-9) << a.name;
     EXPECT_NEAR(s.beta[0] / beta, 1.0, 1e-9) << a.name;
     if (std::string(a.name) == "relu") {
-      // Closed forms: sqrt(2 / (1 - 1/pi)) and sqrt(2). (The ReLU alpha
-      // constant, 1.7128585494899, is 5.6e-10 below the closed form
-      // 1.71285855044966; lit tests pin its digits, so allow that here.)
-      EXPECT_NEAR(s.alpha / std::sqrt(2 / (1 - 1 / M_PI)), 1.0, 1e-9);
+      // Closed forms: sqrt(2 / (1 - 1/pi)) and sqrt(2).
+      EXPECT_NEAR(s.alpha / std::sqrt(2 / (1 - 1 / M_PI)), 1.0, 1e-12);
       EXPECT_NEAR(s.beta[0] / std::sqrt(2.0), 1.0, 1e-12);
     }
   }

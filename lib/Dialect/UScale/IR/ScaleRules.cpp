@@ -16,7 +16,7 @@ using namespace mlir::uscale;
 namespace {
 // 1/std(f(x)) and 1/std(f'(x) g) for x, g ~ N(0,1), by quadrature
 // (utils/activation-constants.py reproduces them).
-constexpr double kReluAlpha = 1.7128585494899; // sqrt(2 / (1 - 1/pi))
+constexpr double kReluAlpha = 1.7128585504497; // sqrt(2 / (1 - 1/pi))
 constexpr double kReluBeta = 1.4142135623731;  // sqrt(2)
 constexpr double kGeluAlpha = 1.7009262433634;
 constexpr double kGeluTanhAlpha = 1.7009165616955;
