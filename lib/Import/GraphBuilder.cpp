@@ -295,8 +295,11 @@ struct ValueEntry {
   /// a constant tensor (initializer, Constant node), turned into a
   /// uscale.parameter when first used as a tensor operand, or
   const OnnxTensor *constant = nullptr;
-  /// an output its producer's mapping does not provide.
+  /// an output its producer's mapping does not provide, or
   const OnnxNode *unsupportedBy = nullptr;
+  /// an output of a node that failed (already reported): its users are
+  /// skipped so that only independent errors are reported.
+  bool poisoned = false;
   size_t producerIndex = 0;
   unsigned outputIndex = 0;
 };
@@ -566,10 +569,15 @@ LogicalResult GraphImporter::checkGraph() {
     auto it = table.find(n.opType);
     if (it != table.end() && isKnownDomain(n.domain)) {
       const OpMapping &m = it->second;
-      if (n.inputs.size() < m.minInputs || n.inputs.size() > m.maxInputs) {
+      // Trailing empty names are omitted optional inputs.
+      size_t count = n.inputs.size();
+      while (count > 0 && n.inputs[count - 1].empty())
+        --count;
+      if (count < m.minInputs || count > m.maxInputs) {
         auto diag = emitError(nodeLoc(k))
-                    << describeNode(n, k) << " has " << n.inputs.size()
-                    << " inputs but " << n.opType << " takes ";
+                    << describeNode(n, k) << " has " << count
+                    << (count == 1 ? " input" : " inputs") << " but "
+                    << n.opType << " takes ";
         if (m.minInputs == m.maxInputs)
           diag << m.minInputs;
         else if (m.maxInputs == ~0u)
@@ -888,10 +896,27 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     define(t.name, e);
   }
 
+  // A failed node poisons its outputs; nodes reading poisoned values are
+  // skipped, so every independent error is reported once.
   int64_t opset = model.getOpsetVersion("").value_or(23);
-  for (size_t k : order)
-    if (failed(importNode(k, opset)))
-      return nullptr;
+  bool nodesOk = true;
+  for (size_t k : order) {
+    const OnnxNode &n = graph.nodes[k];
+    bool skip = llvm::any_of(n.inputs, [&](const std::string &in) {
+      const ValueEntry *e = in.empty() ? nullptr : lookup(in);
+      return e && e->poisoned;
+    });
+    if (!skip && succeeded(importNode(k, opset)))
+      continue;
+    nodesOk = false;
+    ValueEntry poison;
+    poison.poisoned = true;
+    for (const std::string &out : n.outputs)
+      if (!out.empty())
+        define(out, poison);
+  }
+  if (!nodesOk)
+    return nullptr;
 
   SmallVector<Value> results;
   for (const OnnxValueInfo &out : graph.outputs) {
