@@ -15,6 +15,9 @@ config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 config.substitutions.append(("%examples", os.path.join(config.uscale_src_root, "examples")))
 config.substitutions.append(("%uscale_src", config.uscale_src_root))
 config.substitutions.append(("%uscale_lib", os.path.join(config.uscale_obj_root, "lib")))
+config.substitutions.append(("%uscale_obj", config.uscale_obj_root))
+config.substitutions.append(("%cxx_compiler", config.cxx_compiler))
+config.substitutions.append(("%mlir_cmake_dir", config.mlir_cmake_dir))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
