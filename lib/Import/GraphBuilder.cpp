@@ -86,11 +86,15 @@ static std::string formatDims(ArrayRef<int64_t> dims) {
   return s + "]";
 }
 
-/// Product of `dims`, or nullopt for a negative dim or overflow.
+/// Product of `dims`, or nullopt for a negative dim or more than
+/// kMaxElements elements. A zero dim does not hide huge others.
 static std::optional<int64_t> numElements(ArrayRef<int64_t> dims) {
   int64_t n = 1;
   for (int64_t d : dims)
-    if (d < 0 || llvm::MulOverflow(n, d, n))
+    if (d < 0 || d > kMaxElements)
+      return std::nullopt;
+  for (int64_t d : dims)
+    if (llvm::MulOverflow(n, d, n) || n > kMaxElements)
       return std::nullopt;
   return n;
 }
@@ -127,7 +131,7 @@ static FailureOr<DataRepr> checkTensorData(const OnnxTensor &t, Location loc,
   std::optional<int64_t> numel = numElements(t.dims);
   if (!numel)
     return emitError(loc) << what << " has invalid dims " << formatDims(t.dims)
-                          << " (negative or too large)";
+                          << " (negative, or more than 2^40 elements)";
   if (!t.unsupportedData.empty())
     return emitError(loc) << what << ": field '" << t.unsupportedData
                           << "' is not supported (store the values in "
@@ -723,6 +727,8 @@ GraphImporter::inputType(const OnnxValueInfo &info) {
                             << d.value << ")";
     dims.push_back(d.value);
   }
+  if (!numElements(dims))
+    return emitError(loc) << what << " has more than 2^40 elements";
   return RankedTensorType::get(dims, elemType);
 }
 
@@ -936,6 +942,16 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 //===----------------------------------------------------------------------===//
 // NodeImporter
 //===----------------------------------------------------------------------===//
+
+LogicalResult NodeImporter::checkResultSizes(TypeRange types) {
+  for (Type t : types) {
+    auto shaped = dyn_cast<ShapedType>(t);
+    if (shaped && shaped.hasRank() && !numElements(shaped.getShape()))
+      return emitError() << "the result " << t
+                         << " would have more than 2^40 elements";
+  }
+  return success();
+}
 
 FailureOr<Value> NodeImporter::getTensor(unsigned i) {
   if (!hasInput(i))

@@ -21,6 +21,9 @@ namespace mlir::uscale::onnx::detail {
 
 class GraphImporter;
 
+/// Largest number of elements of any tensor the importer creates (2^40).
+constexpr int64_t kMaxElements = int64_t(1) << 40;
+
 /// Describes a node for messages: "node 'fc1' (Gemm)" or "node #3 (Gemm)".
 std::string describeNode(const OnnxNode &node, size_t index);
 
@@ -118,6 +121,8 @@ public:
   template <typename OpT>
   FailureOr<OpT> createWithTypes(TypeRange types, ValueRange operands,
                                  typename OpT::Properties props = {}) {
+    if (failed(checkResultSizes(types)))
+      return failure();
     OperationState state(loc, OpT::getOperationName());
     state.addOperands(operands);
     state.addTypes(types);
@@ -129,6 +134,10 @@ public:
     }
     return cast<OpT>(op);
   }
+
+  /// Fails (reported) when a result would have more than kMaxElements
+  /// elements: sizes stay far from int64 overflow everywhere downstream.
+  LogicalResult checkResultSizes(TypeRange types);
 
 private:
   GraphImporter &graph;

@@ -443,6 +443,10 @@ static LogicalResult buildSplit(NodeImporter &n) {
                            << dim << " into " << outputs << " equal parts";
     sizes.assign(outputs, dim / int64_t(outputs));
   }
+  for (int64_t s : sizes)
+    if (s <= 0 || s > dim)
+      return n.emitError() << "split size " << s << " is not in [1, " << dim
+                           << "]";
   if (sizes.size() != outputs)
     return n.emitError() << "split into " << sizes.size()
                          << " parts but the node has " << outputs
