@@ -87,16 +87,21 @@ static std::string formatDims(ArrayRef<int64_t> dims) {
 }
 
 /// Product of `dims`, or nullopt for a negative dim or more than
-/// kMaxElements elements. A zero dim does not hide huge others.
+/// kMaxElements elements. A zero dim does not hide huge others: the product
+/// of the non-zero dims is bounded too, so any partial product of the dims
+/// (flattening, reduction sizes) stays within kMaxElements.
 static std::optional<int64_t> numElements(ArrayRef<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
+  int64_t bound = 1;
+  bool empty = false;
+  for (int64_t d : dims) {
     if (d < 0 || d > kMaxElements)
       return std::nullopt;
-  for (int64_t d : dims)
-    if (llvm::MulOverflow(n, d, n) || n > kMaxElements)
+    empty |= d == 0;
+    if (d > 1 && bound > kMaxElements / d)
       return std::nullopt;
-  return n;
+    bound *= std::max<int64_t>(d, 1);
+  }
+  return empty ? 0 : bound;
 }
 
 namespace {

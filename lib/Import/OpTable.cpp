@@ -373,6 +373,105 @@ static LogicalResult buildReshape(NodeImporter &n) {
   return success();
 }
 
+/// Axes from the `axes` attribute (older opsets) or a constant input 1.
+static LogicalResult getAxes(NodeImporter &n, SmallVectorImpl<int64_t> &axes) {
+  if (n.hasAttr("axes"))
+    return n.getAttr("axes", axes);
+  if (!n.hasInput(1))
+    return success();
+  auto input = n.getConstInts(1);
+  if (failed(input))
+    return failure();
+  axes.assign(input->begin(), input->end());
+  return success();
+}
+
+/// Flatten: [d0 * ... * d(axis-1), d(axis) * ... * d(rank-1)].
+static LogicalResult buildFlatten(NodeImporter &n) {
+  auto x = n.getFloatTensor(0);
+  int64_t axis = 1;
+  if (failed(x) || failed(n.getAttr("axis", axis)))
+    return failure();
+  RankedTensorType in = typeOf(*x);
+  int64_t rank = in.getRank();
+  if (axis < -rank || axis > rank)
+    return n.emitError() << "axis " << axis << " is out of range for " << in;
+  if (axis < 0)
+    axis += rank;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < axis ? outer : inner) *= in.getDimSize(d);
+  auto r = reshape(n, *x, {outer, inner});
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// Squeeze: drops the listed size-1 dimensions (all of them when none).
+static LogicalResult buildSqueeze(NodeImporter &n) {
+  auto x = n.getFloatTensor(0);
+  SmallVector<int64_t> axes;
+  if (failed(x) || failed(getAxes(n, axes)))
+    return failure();
+  RankedTensorType in = typeOf(*x);
+  SmallVector<bool> drop(in.getRank(), axes.empty());
+  for (int64_t a : axes) {
+    auto ax = normalizeAxis(a, in.getRank());
+    if (!ax)
+      return n.emitError() << "axis " << a << " is out of range for " << in;
+    if (in.getDimSize(*ax) != 1)
+      return n.emitError() << "cannot squeeze dimension " << *ax << " of "
+                           << in << ": its size is not 1";
+    drop[*ax] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (!drop[d] || in.getDimSize(d) != 1)
+      shape.push_back(in.getDimSize(d));
+  auto r = reshape(n, *x, shape);
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// Unsqueeze: inserts size-1 dimensions at the listed output positions.
+static LogicalResult buildUnsqueeze(NodeImporter &n) {
+  auto x = n.getFloatTensor(0);
+  SmallVector<int64_t> axes;
+  if (failed(x) || failed(getAxes(n, axes)))
+    return failure();
+  RankedTensorType in = typeOf(*x);
+  if (axes.empty())
+    return n.emitError() << "needs axes (attribute or input 1)";
+  int64_t rank = in.getRank() + int64_t(axes.size());
+  SmallVector<bool> inserted(rank, false);
+  for (int64_t a : axes) {
+    auto ax = normalizeAxis(a, rank);
+    if (!ax || inserted[*ax])
+      return n.emitError() << "axis " << a
+                           << " is out of range or repeated for output rank "
+                           << rank;
+    inserted[*ax] = true;
+  }
+  SmallVector<int64_t> shape;
+  ArrayRef<int64_t> dims = in.getShape();
+  for (int64_t d = 0; d < rank; ++d) {
+    if (inserted[d]) {
+      shape.push_back(1);
+    } else {
+      shape.push_back(dims.front());
+      dims = dims.drop_front();
+    }
+  }
+  auto r = reshape(n, *x, shape);
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
 static LogicalResult buildTranspose(NodeImporter &n) {
   auto x = n.getFloatTensor(0);
   SmallVector<int64_t> perm;
@@ -612,6 +711,7 @@ const llvm::StringMap<OpMapping> &mlir::uscale::onnx::detail::getOpTable() {
       {"Concat", {buildConcat, 1, ~0u}},
       {"Constant", {buildConstant, 0, 0}},
       {"Dropout", {buildDropout, 1, 3}},
+      {"Flatten", {buildFlatten, 1, 1}},
       {"Gather", {buildGather, 2, 2}},
       {"Gelu", {buildGelu, 1, 1}},
       {"Gemm", {buildGemm, 2, 3}},
@@ -630,9 +730,11 @@ const llvm::StringMap<OpMapping> &mlir::uscale::onnx::detail::getOpTable() {
       {"Softmax", {buildSoftmax, 1, 1}},
       {"SoftmaxCrossEntropyLoss", {buildSoftmaxCrossEntropy, 2, 3}},
       {"Split", {buildSplit, 1, 2}},
+      {"Squeeze", {buildSqueeze, 1, 2}},
       {"Sub", {buildBinary<SubOp>, 2, 2}},
       {"Tanh", {buildUnary<TanhOp>, 1, 1}},
       {"Transpose", {buildTranspose, 1, 1}},
+      {"Unsqueeze", {buildUnsqueeze, 1, 2}},
   };
   return table;
 }
