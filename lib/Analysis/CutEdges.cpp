@@ -2,6 +2,8 @@
 #include "unit-scale/Analysis/CutEdges.h"
 
 #include "mlir/IR/Block.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Region.h"
 
 #include <algorithm>
@@ -76,6 +78,17 @@ std::vector<bool> mlir::uscale::findBridges(uint32_t numNodes,
   return bridge;
 }
 
+/// Integer data and constants never receive a gradient, so no two gradient
+/// paths can meet through them: their uses stay out of the graph (a mask
+/// constant shared by every layer would otherwise tie all layers into one
+/// cycle).
+static bool carriesGradient(Value v) {
+  if (!isa<FloatType>(getElementTypeOrSelf(v.getType())))
+    return false;
+  Operation *def = v.getDefiningOp();
+  return !def || !def->hasTrait<OpTrait::ConstantLike>();
+}
+
 CutEdgeAnalysis::CutEdgeAnalysis(Operation *funcLike) {
   llvm::DenseMap<void *, uint32_t> nodeOf; // Operation* or BlockArgument impl
   uint32_t numNodes = 0;
@@ -98,6 +111,10 @@ CutEdgeAnalysis::CutEdgeAnalysis(Operation *funcLike) {
           ++numNodes;
         uint32_t user = it->second;
         for (OpOperand &use : op.getOpOperands()) {
+          if (!carriesGradient(use.get())) {
+            noGradient.insert(&use);
+            continue;
+          }
           edgeIndex[&use] = edges.size();
           edges.emplace_back(nodeFor(use.get()), user);
         }

@@ -43,3 +43,23 @@ func.func @params(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   // expected-remark @below {{cut-edges: [bridge]}}
   return %3 : tensor<4x8xf32>
 }
+
+// -----
+
+// Values that carry no gradient stay out of the graph: a float constant
+// shared by two ops and integer ids read twice do not make cycles.
+func.func @no_gradient(%x: tensor<4x8xf32>, %ids: tensor<4xi64>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %c = arith.constant dense<1.0> : tensor<4x8xf32>
+  %e = uscale.parameter "emb" init normal : tensor<10x8xf32>
+  %p = uscale.parameter "pos" init normal : tensor<10x8xf32>
+  // expected-remark @below {{cut-edges: [bridge, bridge]}}
+  %0 = uscale.add %x, %c : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  // expected-remark @below {{cut-edges: [bridge, bridge]}}
+  %1 = uscale.gather %e[%ids] axis = 0 : (tensor<10x8xf32>, tensor<4xi64>) -> tensor<4x8xf32>
+  // expected-remark @below {{cut-edges: [bridge, bridge]}}
+  %2 = uscale.gather %p[%ids] axis = 0 : (tensor<10x8xf32>, tensor<4xi64>) -> tensor<4x8xf32>
+  // expected-remark @below {{cut-edges: [bridge, bridge]}}
+  %3 = uscale.mul %1, %c : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  // expected-remark @below {{cut-edges: [bridge, bridge]}}
+  return %0, %3 : tensor<4x8xf32>, tensor<4x8xf32>
+}

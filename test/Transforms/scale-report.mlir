@@ -8,7 +8,7 @@
 // of the block's cycle: its gradient sums the skip path and the branch path.
 // Under gmean both paths carry the same factor; under mode=none they differ.
 
-// SUMMARY: uscale: @net: 7 scaled ops, 13 edges (7 cut-edges), 3 ops constrained, 1 weighted residual adds
+// SUMMARY: uscale: @net: 7 scaled ops, 12 edges (6 cut-edges), 3 ops constrained, 1 weighted residual adds
 
 // The input projection reads a graph input on a cut-edge; the next linear
 // reads it on the block's cycle and is constrained.

@@ -12,6 +12,7 @@
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 #include <cstdint>
 #include <utility>
@@ -32,13 +33,17 @@ std::vector<bool> findBridges(uint32_t numNodes,
 /// Cut-edge analysis of a function-like op's single-block body. Nodes are
 /// the block arguments (graph inputs) and the ops of the body (parameters
 /// are ops); each operand use is one edge between the value's producer and
-/// the using op.
+/// the using op. Uses of values that can carry no gradient (integer data,
+/// results of constant-like ops) are left out of the graph and count as
+/// cut-edges: no two gradient paths can meet through them.
 class CutEdgeAnalysis {
 public:
   explicit CutEdgeAnalysis(Operation *funcLike);
 
   /// True when this operand use is a bridge of the forward graph.
   bool isCutEdge(OpOperand &use) const {
+    if (noGradient.contains(&use))
+      return true;
     auto it = edgeIndex.find(&use);
     return it != edgeIndex.end() && isBridge[it->second];
   }
@@ -47,6 +52,7 @@ public:
 
 private:
   llvm::DenseMap<OpOperand *, uint32_t> edgeIndex;
+  llvm::DenseSet<OpOperand *> noGradient;
   std::vector<bool> isBridge;
 };
 
