@@ -486,5 +486,71 @@ LogicalResult ResidualSplitOp::verify() {
   return verifyTau(*this, getTau().convertToDouble());
 }
 
+
+//===----------------------------------------------------------------------===//
+// backward ops
+//===----------------------------------------------------------------------===//
+
+/// True when `from` numpy-broadcasts to exactly `to`.
+static bool broadcastsTo(ArrayRef<int64_t> from, ArrayRef<int64_t> to) {
+  SmallVector<int64_t> shape;
+  return OpTrait::util::getBroadcastedShape(from, to, shape) &&
+         ArrayRef<int64_t>(shape) == to;
+}
+
+LogicalResult BroadcastToOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  if (in.getElementType() != out.getElementType() ||
+      !broadcastsTo(in.getShape(), out.getShape()))
+    return emitOpError("cannot broadcast ") << in << " to " << out;
+  return success();
+}
+
+LogicalResult SumToOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  if (in.getElementType() != out.getElementType() ||
+      !broadcastsTo(out.getShape(), in.getShape()))
+    return emitOpError("result ")
+           << out << " does not broadcast to the input " << in;
+  return success();
+}
+
+LogicalResult NormGradOp::verify() {
+  auto x = getInput().getType();
+  auto ax = normalizeAxis(static_cast<int64_t>(getAxis()), x.getRank());
+  if (!ax)
+    return emitOpError("axis is out of range for ") << x;
+  if (getGrad().getType() != x || getDInput().getType() != x)
+    return emitOpError("grad and d_input must have the input's type ") << x;
+  ArrayRef<int64_t> trailing = x.getShape().drop_front(*ax);
+  for (Value v : {getDGain(), getDBias()})
+    if (cast<RankedTensorType>(v.getType()).getShape() != trailing)
+      return emitOpError("d_gain/d_bias must have the normalised shape");
+  if (getGain() && getGain().getType().getShape() != trailing)
+    return emitOpError("gain must have the normalised shape");
+  return success();
+}
+
+LogicalResult ScatterAddOp::verify() {
+  auto out = getResult().getType(), g = getGrad().getType();
+  auto idx = getIndices().getType();
+  auto ax = normalizeAxis(static_cast<int64_t>(getAxis()), out.getRank());
+  if (!ax)
+    return emitOpError("axis is out of range for ") << out;
+  SmallVector<int64_t> expected(out.getShape().take_front(*ax));
+  llvm::append_range(expected, idx.getShape());
+  llvm::append_range(expected, out.getShape().drop_front(*ax + 1));
+  if (ArrayRef<int64_t>(expected) != g.getShape())
+    return emitOpError("grad ") << g << " is not the gather of " << out
+                                << " by " << idx;
+  return success();
+}
+
+LogicalResult SoftmaxCrossEntropyGradOp::verify() {
+  if (getResult().getType() != getLogits().getType())
+    return emitOpError("result must have the logits' type");
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "unit-scale/Dialect/UScale/IR/UScaleOps.cpp.inc"

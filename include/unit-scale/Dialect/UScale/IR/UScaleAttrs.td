@@ -22,6 +22,16 @@ def UScale_GeluApprox : I32EnumAttr<"GeluApproximation", "GELU form", [
   let cppNamespace = "::mlir::uscale";
 }
 
+def UScale_ActivationKind : I32EnumAttr<"ActivationKind", "activation", [
+    I32EnumAttrCase<"Relu", 0, "relu">,
+    I32EnumAttrCase<"Gelu", 1, "gelu">,
+    I32EnumAttrCase<"GeluTanh", 2, "gelu_tanh">,
+    I32EnumAttrCase<"Tanh", 3, "tanh">,
+    I32EnumAttrCase<"Sigmoid", 4, "sigmoid">
+  ]> {
+  let cppNamespace = "::mlir::uscale";
+}
+
 def UScale_ScalesAttr : AttrDef<UScale_Dialect, "Scales"> {
   let mnemonic = "scales";
   let summary = "forward scale alpha and one backward scale beta per operand";

@@ -404,4 +404,132 @@ def UScale_ResidualSplitOp
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Backward ops (built by uscale-autodiff)
+//
+// Each computes the plain vector-Jacobian product of its forward op; when it
+// carries `scales`, its result is multiplied by that alpha, which is where
+// autodiff puts the forward op's beta. They are not themselves
+// differentiated, so they implement no scale rule.
+//===----------------------------------------------------------------------===//
+
+class UScale_GradOp<string mnemonic, list<Trait> traits = []>
+    : UScale_Op<mnemonic, !listconcat(traits, [Pure])>;
+
+def UScale_BroadcastToOp : UScale_GradOp<"broadcast_to"> {
+  let summary = "numpy-broadcast a tensor to the result shape";
+  let arguments = (ins UScale_FloatTensor:$input,
+                       OptionalAttr<UScale_ScalesAttr>:$scales);
+  let results = (outs UScale_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`scales` $scales^)? attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def UScale_SumToOp : UScale_GradOp<"sum_to"> {
+  let summary = "sum a broadcast result back to an operand's shape";
+  let description = [{
+    The adjoint of numpy broadcasting: sums over the leading dimensions the
+    result lacks and over dimensions where the result has size 1.
+  }];
+  let arguments = (ins UScale_FloatTensor:$input,
+                       OptionalAttr<UScale_ScalesAttr>:$scales);
+  let results = (outs UScale_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`scales` $scales^)? attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def UScale_ActivationGradOp
+    : UScale_GradOp<"activation_grad", [AllTypesMatch<["input", "grad", "result"]>]> {
+  let summary = "grad * f'(input) for an elementwise activation f";
+  let arguments = (ins UScale_FloatTensor:$input, UScale_FloatTensor:$grad,
+                       UScale_ActivationKind:$kind,
+                       OptionalAttr<UScale_ScalesAttr>:$scales);
+  let results = (outs UScale_FloatTensor:$result);
+  let assemblyFormat = [{
+    $kind $input `,` $grad (`scales` $scales^)? attr-dict `:` type($result)
+  }];
+}
+
+def UScale_SoftmaxGradOp
+    : UScale_GradOp<"softmax_grad", [AllTypesMatch<["input", "grad", "result"]>]> {
+  let summary = "VJP of softmax at input: s * (g - sum(g * s, axis))";
+  let arguments = (ins UScale_FloatTensor:$input, UScale_FloatTensor:$grad,
+                       I64Attr:$axis,
+                       OptionalAttr<UScale_ScalesAttr>:$scales);
+  let results = (outs UScale_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $grad `axis` `=` $axis (`scales` $scales^)? attr-dict `:`
+    type($result)
+  }];
+}
+
+def UScale_NormGradOp : UScale_GradOp<"norm_grad"> {
+  let summary = "VJP of layer_norm / rms_norm: (d_input, d_gain, d_bias)";
+  let description = [{
+    Recomputes the normalisation of `input` over the dimensions from `axis`
+    on and returns the gradients for the input and for a gain and bias of
+    the normalised shape (d_gain, d_bias are computed even when the forward
+    op had none; unused results cost nothing after DCE). `rms` selects
+    RMSNorm (no mean subtraction; d_bias is then zero).
+  }];
+  let arguments = (ins UScale_FloatTensor:$input,
+                       Optional<UScale_FloatTensor>:$gain,
+                       UScale_FloatTensor:$grad, I64Attr:$axis,
+                       F64Attr:$epsilon, UnitAttr:$rms);
+  let results = (outs UScale_FloatTensor:$d_input, UScale_FloatTensor:$d_gain,
+                      UScale_FloatTensor:$d_bias);
+  let assemblyFormat = [{
+    $input (`gain` $gain^)? `grad` $grad `axis` `=` $axis (`rms` $rms^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def UScale_ScatterAddOp : UScale_GradOp<"scatter_add"> {
+  let summary = "VJP of gather: add gradient slices into a zero tensor";
+  let arguments = (ins UScale_FloatTensor:$grad, UScale_IndexTensor:$indices,
+                       I64Attr:$axis,
+                       OptionalAttr<UScale_ScalesAttr>:$scales);
+  let results = (outs UScale_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `[` $indices `]` `axis` `=` $axis (`scales` $scales^)? attr-dict
+    `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def UScale_SliceGradOp : UScale_GradOp<"slice_grad"> {
+  let summary = "VJP of slice: place the gradient, zeros elsewhere";
+  let arguments = (ins UScale_FloatTensor:$grad, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$axes,
+                       DenseI64ArrayAttr:$steps);
+  let results = (outs UScale_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `starts` `=` $starts `ends` `=` $ends `axes` `=` $axes
+    `steps` `=` $steps attr-dict `:` type($grad) `->` type($result)
+  }];
+}
+
+def UScale_SoftmaxCrossEntropyGradOp
+    : UScale_GradOp<"softmax_cross_entropy_grad"> {
+  let summary = "(softmax(logits) - onehot(labels)) * g, g a scalar";
+  let description = [{
+    The VJP of the summed per-row cross entropy; autodiff multiplies it by
+    the op's beta and, as the spec requires, does not divide by N.
+  }];
+  let arguments = (ins UScale_FloatTensor:$logits, UScale_IndexTensor:$labels,
+                       0DTensorOf<[AnyFloat]>:$grad,
+                       OptionalAttr<UScale_ScalesAttr>:$scales);
+  let results = (outs UScale_FloatTensor:$result);
+  let assemblyFormat = [{
+    $logits `,` $labels `,` $grad (`scales` $scales^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // USCALE_OPS_TD
