@@ -10,7 +10,8 @@ usage: gen_examples.py [OUTPUT_DIR]   (default: the directory of this script)
 
 Weights are data-less initializers (the runner initialises them: N(0, 1),
 or zeros/ones by docString, see docs/onnx-json-format.md); the causal mask
-is an initializer with data. Only the standard library is needed.
+is a Constant node (attribute `value`, a TENSOR with data), which imports as
+an arith.constant, not a trainable parameter. Only the standard library is needed.
 """
 import base64
 import json
@@ -43,14 +44,18 @@ def attr_ints(name, vs):
     return {"name": name, "ints": [str(v) for v in vs], "type": "INTS"}
 
 
+def attr_tensor(name, t):
+    return {"name": name, "t": t, "type": "TENSOR"}
+
+
 def attr_string(name, s):
     return {"name": name, "s": base64.b64encode(s.encode()).decode(),
             "type": "STRING"}
 
 
 def node(op, inputs, outputs, name, attrs=()):
-    n = {"input": list(inputs), "output": list(outputs), "name": name,
-         "opType": op}
+    n = {"input": list(inputs)} if inputs else {}  # empty: omitted
+    n.update({"output": list(outputs), "name": name, "opType": op})
     if attrs:
         n["attribute"] = list(attrs)
     return n
@@ -127,8 +132,9 @@ def transformer():
               int64_const("shape.merge", [0, 0, -1]),
               int64_const("shape.logits", [-1, V])]
     mask = [0.0 if j <= i else -1e9 for i in range(T) for j in range(T)]
-    inits.append({"dims": [str(T), str(T)], "dataType": FLOAT,
-                  "floatData": mask, "name": "causal_mask"})
+    nodes.append(node("Constant", [], ["causal_mask"], "causal_mask", [
+        attr_tensor("value", {"dims": [str(T), str(T)], "dataType": FLOAT,
+                              "floatData": mask})]))
 
     x = add("Gather", ["tok_emb", "tokens"], "embed")
     x = add("Add", [x, "pos_emb"], "embed.pos")

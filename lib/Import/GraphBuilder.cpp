@@ -13,6 +13,7 @@
 #include "unit-scale/Dialect/UScale/IR/UScaleDialect.h"
 #include "unit-scale/Dialect/UScale/IR/UScaleOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
@@ -302,8 +303,11 @@ struct ValueEntry {
   /// An SSA value, or
   Value value;
   /// a constant tensor (initializer, Constant node), turned into a
-  /// uscale.parameter when first used as a tensor operand, or
+  /// uscale.parameter (initializer) or an arith.constant (Constant node)
+  /// when first used as a tensor operand, or
   const OnnxTensor *constant = nullptr;
+  /// Whether `constant` is a Constant node's value (not trainable).
+  bool isConstantNode = false;
   /// an output its producer's mapping does not provide, or
   const OnnxNode *unsupportedBy = nullptr;
   /// an output of a node that failed (already reported): its users are
@@ -375,6 +379,10 @@ private:
 
   Location tensorLoc(const OnnxTensor &t) { return nameLoc(t.name, t.pos); }
   FailureOr<Value> materialize(const OnnxTensor &t);
+  FailureOr<Value> materializeConstant(const OnnxTensor &t);
+  /// Where the next parameter or constant goes: after the previous one, at
+  /// the top of the function (first-use order).
+  void setLeafInsertionPoint();
   LogicalResult checkGraph();
   LogicalResult checkInputs();
   LogicalResult sortNodes();
@@ -445,10 +453,7 @@ FailureOr<Value> GraphImporter::materialize(const OnnxTensor &t) {
   } else if (t.docString == "ones") {
     init = InitKind::Ones;
   }
-  if (lastParameter)
-    paramBuilder.setInsertionPointAfter(lastParameter);
-  else
-    paramBuilder.setInsertionPointToStart(entryBlock);
+  setLeafInsertionPoint();
   auto op = ParameterOp::create(paramBuilder, loc, type,
                                 StringAttr::get(ctx, t.name),
                                 InitKindAttr::get(ctx, init), value);
@@ -461,6 +466,52 @@ FailureOr<Value> GraphImporter::materialize(const OnnxTensor &t) {
   return op.getResult();
 }
 
+void GraphImporter::setLeafInsertionPoint() {
+  if (lastParameter)
+    paramBuilder.setInsertionPointAfter(lastParameter);
+  else
+    paramBuilder.setInsertionPointToStart(entryBlock);
+}
+
+/// A Constant node's value used as a tensor operand: an arith.constant, not a
+/// parameter (it is not trained, and analyses see it as ConstantLike).
+FailureOr<Value> GraphImporter::materializeConstant(const OnnxTensor &t) {
+  auto it = parameters.find(t.name);
+  if (it != parameters.end())
+    return it->second;
+  Location loc = tensorLoc(t);
+  std::string what = "constant '" + t.name + "'";
+  Type elemType = getElementType(ctx, t.dataType);
+  if (!elemType)
+    return emitError(loc) << what << " has unsupported data type "
+                          << dataTypeString(t.dataType)
+                          << " (supported: FLOAT, FLOAT16, BFLOAT16, DOUBLE, "
+                             "INT32, INT64)";
+  auto repr = checkTensorData(t, loc, what);
+  if (failed(repr))
+    return failure();
+  if (repr->kind == DataRepr::None)
+    return emitError(loc) << what << " has no data";
+  auto type = RankedTensorType::get(t.dims, elemType);
+  DenseElementsAttr value;
+  if (isa<FloatType>(elemType)) {
+    value = denseValue(type, t, *repr);
+  } else {
+    SmallVector<int64_t> ints = intValues(t, *repr);
+    if (t.dataType == kInt64) {
+      value = DenseElementsAttr::get(type, ArrayRef<int64_t>(ints));
+    } else {
+      SmallVector<int32_t> narrow(ints.begin(), ints.end());
+      value = DenseElementsAttr::get(type, ArrayRef<int32_t>(narrow));
+    }
+  }
+  setLeafInsertionPoint();
+  auto op = arith::ConstantOp::create(paramBuilder, loc, value);
+  lastParameter = op;
+  parameters[t.name] = op.getResult();
+  return op.getResult();
+}
+
 FailureOr<Value> GraphImporter::getTensor(StringRef name, Location useLoc) {
   const ValueEntry *e = lookup(name);
   if (!e)
@@ -468,7 +519,8 @@ FailureOr<Value> GraphImporter::getTensor(StringRef name, Location useLoc) {
   if (e->value)
     return e->value;
   if (e->constant)
-    return materialize(*e->constant);
+    return e->isConstantNode ? materializeConstant(*e->constant)
+                             : materialize(*e->constant);
   if (e->unsupportedBy)
     return emitError(useLoc)
            << "uses '" << name << "', output " << e->outputIndex << " of "
@@ -877,7 +929,7 @@ LogicalResult GraphImporter::checkInputs() {
 }
 
 OwningOpRef<ModuleOp> GraphImporter::run() {
-  ctx->loadDialect<func::FuncDialect, UScaleDialect>();
+  ctx->loadDialect<arith::ArithDialect, func::FuncDialect, UScaleDialect>();
   // Report every structural problem at once, then stop.
   bool checked = succeeded(checkGraph());
   checked &= succeeded(checkInputs());
@@ -1119,6 +1171,7 @@ void NodeImporter::setConstantOutput(unsigned i, OnnxTensor tensor) {
   tensor.pos = node.pos;
   ValueEntry e;
   e.constant = graph.own(std::move(tensor));
+  e.isConstantNode = true;
   graph.define(node.outputs[i], e);
 }
 

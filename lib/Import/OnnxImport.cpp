@@ -5,6 +5,7 @@
 #include "unit-scale/Import/GraphBuilder.h"
 #include "unit-scale/Import/JsonReader.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -18,7 +19,7 @@
 using namespace mlir;
 
 void mlir::uscale::registerOnnxImportDialects(DialectRegistry &registry) {
-  registry.insert<func::FuncDialect, UScaleDialect>();
+  registry.insert<arith::ArithDialect, func::FuncDialect, UScaleDialect>();
 }
 
 OwningOpRef<ModuleOp> mlir::uscale::importOnnxJson(llvm::StringRef text,

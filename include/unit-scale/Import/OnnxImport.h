@@ -23,7 +23,7 @@ namespace mlir {
 class DialectRegistry;
 namespace uscale {
 
-/// Registers the dialects imported IR uses (func, uscale).
+/// Registers the dialects imported IR uses (arith, func, uscale).
 void registerOnnxImportDialects(DialectRegistry &registry);
 
 /// Reads ONNX ModelProto JSON `text` (named `bufferName` in locations) and
