@@ -2,7 +2,9 @@
 #ifndef UNIT_SCALE_TRANSFORMS_PASSES_H
 #define UNIT_SCALE_TRANSFORMS_PASSES_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassOptions.h"
 #include "unit-scale/Dialect/UScale/IR/UScaleOps.h"

@@ -100,4 +100,36 @@ def ScaleReport : Pass<"uscale-scale-report", "ModuleOp"> {
   ];
 }
 
+def Autodiff : Pass<"uscale-autodiff", "ModuleOp"> {
+  let summary = "Generate a train step (loss and parameter gradients)";
+  let description = [{
+    For each function whose first result is a scalar float loss, adds
+    `@<name>_train_step`. Parameters become leading arguments (with
+    `uscale.param`/`uscale.init` argument attributes) so a runner owns their
+    storage. Every backward op uses the forward op's beta, not its alpha:
+    `grad_x_i = beta_i * (df/dx_i)^T grad_y` (spec section 1); weighted
+    residuals and their splits follow spec section 5, and cross entropy's
+    backward is not divided by N. Ops without `scales` differentiate
+    exactly (alpha = beta = 1), so an unscaled model gets true gradients.
+
+    Signatures (P parameters, then the forward inputs):
+      optimizer=none: (P, inputs) -> (loss, dP)
+      optimizer=sgd:  (P, inputs) -> (loss, P - lr * dP)
+      optimizer=adam: (P, M, V, step: tensor<f32>, inputs) ->
+                      (loss, P', M', V')   (Adam with bias correction)
+    Gradients and updates are ordinary IR (uscale, arith and math ops on
+    tensors), so later passes transform forward and backward alike.
+  }];
+  let options = [
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"none\"",
+           "none | sgd | adam">,
+    Option<"lr", "lr", "double", /*default=*/"1e-3", "Learning rate">,
+    Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
+    Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
+    Option<"epsilon", "epsilon", "double", /*default=*/"1e-8", "Adam epsilon">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 #endif // USCALE_TRANSFORMS_PASSES_TD

@@ -330,6 +330,9 @@ def UScale_SoftmaxCrossEntropyOp
   let description = [{
     `loss = (1/N) * sum_rows(-log softmax(logits)[label])`. Leading logits
     dimensions are flattened into N; labels have exactly those dimensions.
+    For unit scaling the op's `f` is the *sum* over rows: with `scales` the
+    result is `alpha * sum` (the ideal alpha 1/N gives the mean), without
+    it the result is the mean.
   }];
   let arguments = (ins UScale_FloatTensor:$logits, UScale_IndexTensor:$labels,
                        OptionalAttr<UScale_ScalesAttr>:$scales);
