@@ -32,7 +32,9 @@ std::string mlir::uscale::onnx::detail::describeNode(const OnnxNode &node,
                                                      size_t index) {
   std::string s = node.name.empty() ? "node #" + std::to_string(index)
                                     : "node '" + node.name + "'";
-  if (!node.opType.empty())
+  if (!node.raisedFrom.empty())
+    s += " (" + node.raisedFrom + ")";
+  else if (!node.opType.empty())
     s += " (" + node.opType + ")";
   return s;
 }
@@ -371,6 +373,9 @@ private:
   /// Initializer name -> index; graph inputs that are initializers are
   /// parameters, not function arguments.
   llvm::StringMap<size_t> initializerIndex;
+  RaisedNodes raised;
+  /// The nodes to import: the graph's with exporter patterns raised.
+  std::vector<const OnnxNode *> &nodes = raised.nodes;
   std::vector<size_t> order;
   /// Function arguments (graph inputs that are not initializers).
   SmallVector<Type> argTypes;
@@ -533,10 +538,6 @@ FailureOr<Value> GraphImporter::getTensor(StringRef name, Location useLoc) {
 // Checks
 //===----------------------------------------------------------------------===//
 
-static bool isKnownDomain(StringRef domain) {
-  return domain.empty() || domain == "ai.onnx" || domain == "com.microsoft";
-}
-
 LogicalResult GraphImporter::checkGraph() {
   bool ok = true;
   // Who defines each value name.
@@ -595,18 +596,15 @@ LogicalResult GraphImporter::checkGraph() {
 
   // Unknown op types, all in one error.
   SmallVector<size_t> unknown;
-  const auto &table = getOpTable();
-  for (size_t k = 0; k < graph.nodes.size(); ++k) {
-    const OnnxNode &n = graph.nodes[k];
-    if (!isKnownDomain(n.domain) || !table.count(n.opType))
+  for (size_t k = 0; k < nodes.size(); ++k)
+    if (nodes[k] && !findMapping(*nodes[k]))
       unknown.push_back(k);
-  }
   if (!unknown.empty()) {
     auto diag = emitError(nodeLoc(unknown.front()));
     diag << unknown.size() << " node" << (unknown.size() == 1 ? "" : "s")
          << " with op types the importer does not support:";
     for (size_t k : unknown) {
-      const OnnxNode &n = graph.nodes[k];
+      const OnnxNode &n = *nodes[k];
       diag << " '" << n.opType << "'";
       if (!n.domain.empty())
         diag << " (domain '" << n.domain << "')";
@@ -616,7 +614,7 @@ LogicalResult GraphImporter::checkGraph() {
     }
     for (size_t k : unknown)
       diag.attachNote(nodeLoc(k))
-          << describeNode(graph.nodes[k], k) << " is here";
+          << describeNode(*nodes[k], k) << " is here";
     ok = false;
   }
 
@@ -627,9 +625,9 @@ LogicalResult GraphImporter::checkGraph() {
       emitError(nodeLoc(k)) << describeNode(n, k) << " has no output";
       ok = false;
     }
-    auto it = table.find(n.opType);
-    if (it != table.end() && isKnownDomain(n.domain)) {
-      const OpMapping &m = it->second;
+    const OpMapping *mapping = nodes[k] ? findMapping(*nodes[k]) : nullptr;
+    if (mapping && nodes[k]->raisedFrom.empty()) {
+      const OpMapping &m = *mapping;
       // Trailing empty names are omitted optional inputs.
       size_t count = n.inputs.size();
       while (count > 0 && n.inputs[count - 1].empty())
@@ -675,17 +673,22 @@ LogicalResult GraphImporter::checkGraph() {
 }
 
 LogicalResult GraphImporter::sortNodes() {
-  size_t n = graph.nodes.size();
+  size_t n = nodes.size();
   llvm::StringMap<size_t> producer;
   for (size_t k = 0; k < n; ++k)
-    for (const std::string &out : graph.nodes[k].outputs)
-      if (!out.empty())
-        producer.try_emplace(out, k);
+    if (nodes[k])
+      for (const std::string &out : nodes[k]->outputs)
+        if (!out.empty())
+          producer.try_emplace(out, k);
   // Kahn's algorithm; the min-heap keeps the file's order where it is free.
   std::vector<std::vector<size_t>> users(n);
   std::vector<size_t> pending(n, 0);
+  size_t live = 0;
   for (size_t k = 0; k < n; ++k) {
-    for (const std::string &in : graph.nodes[k].inputs) {
+    if (!nodes[k])
+      continue;
+    ++live;
+    for (const std::string &in : nodes[k]->inputs) {
       auto it = in.empty() ? producer.end() : producer.find(in);
       if (it == producer.end())
         continue;
@@ -695,10 +698,10 @@ LogicalResult GraphImporter::sortNodes() {
   }
   std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
   for (size_t k = 0; k < n; ++k)
-    if (pending[k] == 0)
+    if (nodes[k] && pending[k] == 0)
       ready.push(k);
   order.clear();
-  order.reserve(n);
+  order.reserve(live);
   while (!ready.empty()) {
     size_t k = ready.top();
     ready.pop();
@@ -707,13 +710,13 @@ LogicalResult GraphImporter::sortNodes() {
       if (--pending[u] == 0)
         ready.push(u);
   }
-  if (order.size() == n)
+  if (order.size() == live)
     return success();
 
   // A cycle: walk from an unsorted node to one of its unsorted producers
   // (every unsorted node has one) until a node repeats.
   size_t start = 0;
-  while (pending[start] == 0)
+  while (!nodes[start] || pending[start] == 0)
     ++start;
   std::vector<size_t> path;
   llvm::DenseMap<size_t, size_t> step;
@@ -722,7 +725,7 @@ LogicalResult GraphImporter::sortNodes() {
     step[cur] = path.size();
     path.push_back(cur);
     size_t next = cur;
-    for (const std::string &in : graph.nodes[cur].inputs) {
+    for (const std::string &in : nodes[cur]->inputs) {
       auto it = in.empty() ? producer.end() : producer.find(in);
       if (it != producer.end() && pending[it->second] != 0) {
         next = it->second;
@@ -737,8 +740,8 @@ LogicalResult GraphImporter::sortNodes() {
   auto diag = emitError(nodeLoc(cycle.front()));
   diag << "the graph has a cycle (ONNX graphs must be acyclic): ";
   for (size_t k : cycle)
-    diag << describeNode(graph.nodes[k], k) << " -> ";
-  diag << describeNode(graph.nodes[cycle.front()], cycle.front());
+    diag << describeNode(*nodes[k], k) << " -> ";
+  diag << describeNode(*nodes[cycle.front()], cycle.front());
   return failure();
 }
 
@@ -847,8 +850,8 @@ struct CapturedDiagnostic {
 } // namespace
 
 LogicalResult GraphImporter::importNode(size_t k, int64_t opset) {
-  const OnnxNode &n = graph.nodes[k];
-  const OpMapping &mapping = getOpTable().find(n.opType)->second;
+  const OnnxNode &n = *nodes[k];
+  const OpMapping &mapping = *findMapping(n);
   NodeImporter importer(*this, n, k, nodeLoc(k), opset);
   SmallVector<CapturedDiagnostic> captured;
   LogicalResult result = success();
@@ -930,6 +933,7 @@ LogicalResult GraphImporter::checkInputs() {
 
 OwningOpRef<ModuleOp> GraphImporter::run() {
   ctx->loadDialect<arith::ArithDialect, func::FuncDialect, UScaleDialect>();
+  raiseExporterPatterns(model, raised);
   // Report every structural problem at once, then stop.
   bool checked = succeeded(checkGraph());
   checked &= succeeded(checkInputs());
@@ -964,7 +968,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   int64_t opset = model.getOpsetVersion("").value_or(23);
   bool nodesOk = true;
   for (size_t k : order) {
-    const OnnxNode &n = graph.nodes[k];
+    const OnnxNode &n = *nodes[k];
     bool skip = llvm::any_of(n.inputs, [&](const std::string &in) {
       const ValueEntry *e = in.empty() ? nullptr : lookup(in);
       return e && e->poisoned;

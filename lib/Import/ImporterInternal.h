@@ -17,6 +17,8 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <deque>
+
 namespace mlir::uscale::onnx::detail {
 
 class GraphImporter;
@@ -157,6 +159,30 @@ struct OpMapping {
 
 /// The ONNX op table: op type (default domain) -> mapping.
 const llvm::StringMap<OpMapping> &getOpTable();
+
+/// The importer-internal ops of raised nodes (OnnxNode::raisedFrom set):
+/// op type -> mapping.
+const llvm::StringMap<OpMapping> &getRaisedOpTable();
+
+/// The mapping of `node` (raised ops, or ONNX ops of the known domains), or
+/// null when the importer does not support it.
+const OpMapping *findMapping(const OnnxNode &node);
+
+/// The nodes the builder imports: the graph's nodes with exporter patterns
+/// raised (Raise.cpp).
+struct RaisedNodes {
+  /// One entry per node of the graph, in the graph's order: the node itself,
+  /// the raised node that replaces it (it was the last node of a pattern),
+  /// or null (absorbed into a raised node).
+  std::vector<const OnnxNode *> nodes;
+  /// The raised nodes.
+  std::deque<OnnxNode> owned;
+};
+
+/// Finds the exporter patterns of `model`'s graph (docs/onnx-json-format.md,
+/// "Raised patterns") and fills `out`. Never fails: what does not match
+/// exactly is left as it is.
+void raiseExporterPatterns(const OnnxModel &model, RaisedNodes &out);
 
 /// Shortest decimal rendering of `f`, read back as a double: ONNX float
 /// attributes (epsilon = 1e-5f) become 1e-5 rather than 9.99999974e-6.

@@ -702,6 +702,22 @@ static LogicalResult buildSoftmaxCrossEntropy(NodeImporter &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Raised nodes (Raise.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Linear(X, W, B) from MatMul + Add: X W + B with W [K, N], B [N].
+static LogicalResult buildRaisedLinear(NodeImporter &n) {
+  SmallVector<Value, 3> operands;
+  for (unsigned i = 0; i < 3; ++i) {
+    auto v = n.getFloatTensor(i);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  return setResult(n, n.create<LinearOp>(operands));
+}
+
+//===----------------------------------------------------------------------===//
 // The table
 //===----------------------------------------------------------------------===//
 
@@ -737,4 +753,23 @@ const llvm::StringMap<OpMapping> &mlir::uscale::onnx::detail::getOpTable() {
       {"Unsqueeze", {buildUnsqueeze, 1, 2}},
   };
   return table;
+}
+
+const llvm::StringMap<OpMapping> &
+mlir::uscale::onnx::detail::getRaisedOpTable() {
+  static const llvm::StringMap<OpMapping> table = {
+      {"Linear", {buildRaisedLinear, 3, 3}},
+  };
+  return table;
+}
+
+const OpMapping *
+mlir::uscale::onnx::detail::findMapping(const OnnxNode &node) {
+  const llvm::StringMap<OpMapping> &table =
+      node.raisedFrom.empty() ? getOpTable() : getRaisedOpTable();
+  if (node.raisedFrom.empty() && !node.domain.empty() &&
+      node.domain != "ai.onnx" && node.domain != "com.microsoft")
+    return nullptr;
+  auto it = table.find(node.opType);
+  return it == table.end() ? nullptr : &it->second;
 }

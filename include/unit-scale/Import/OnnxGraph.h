@@ -125,6 +125,10 @@ struct OnnxNode {
   std::vector<std::string> outputs;
   std::vector<OnnxAttribute> attributes;
   SourcePos pos;
+  /// Never set by readers: the importer sets it on the nodes it creates when
+  /// it raises an exporter pattern ("MatMul+Add", ...) to one node. Such a
+  /// node's opType names an importer-internal op.
+  std::string raisedFrom;
 
   /// The attribute called `attrName`, or null.
   const OnnxAttribute *findAttribute(llvm::StringRef attrName) const;
