@@ -395,10 +395,14 @@ LogicalResult AutodiffPass::buildTrainStep(func::FuncOp forward) {
   DenseMap<Value, Value> grad;
   SmallVector<Operation *> deadCandidates;
   auto lossType = cast<RankedTensorType>(loss.getType());
-  grad[loss] = arith::ConstantOp::create(
+  auto seed = arith::ConstantOp::create(
       b, ret.getLoc(),
       DenseElementsAttr::get(lossType,
                              b.getFloatAttr(lossType.getElementType(), 1.0)));
+  // Marks where gradients start, for passes that treat them differently
+  // (uscale-cast-fp8 gives gradients E5M2).
+  seed->setAttr("uscale.grad_seed", b.getUnitAttr());
+  grad[loss] = seed;
 
   // Only values that depend on a parameter need gradients: the backward
   // stops at the data inputs instead of computing their unused gradients.

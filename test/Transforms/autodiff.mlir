@@ -11,7 +11,7 @@
 // CHECK-SAME: (%[[W1:.*]]: tensor<16x32xf32> {uscale.init = "normal", uscale.param = "w1"}, %[[B1:.*]]: tensor<32xf32> {uscale.init = "zeros", uscale.param = "b1"}, %[[W2:.*]]: tensor<32x16xf32> {uscale.init = "normal", uscale.param = "w2"}, %[[X:.*]]: tensor<8x16xf32>, %[[L:.*]]: tensor<8xi64>)
 // CHECK-SAME: -> (tensor<f32>, tensor<16x32xf32>, tensor<32xf32>, tensor<32x16xf32>)
 // CHECK: %[[LOSS:.*]] = uscale.softmax_cross_entropy %[[R:.*]], %[[L]] scales
-// CHECK: %[[ONE:.*]] = arith.constant dense<1.000000e+00> : tensor<f32>
+// CHECK: %[[ONE:.*]] = arith.constant {uscale.grad_seed} dense<1.000000e+00> : tensor<f32>
 // CHECK: %[[DR:.*]] = uscale.softmax_cross_entropy_grad %[[R]], %[[L]], %[[ONE]] scales <alpha = 4.131182235954{{[0-9]*}}
 // CHECK: %[[DA:.*]] = uscale.linear %[[DR]], %[[W2]] transpose_weight scales <alpha = 0.2102241038134{{[0-9]*}}
 // CHECK: %[[AT:.*]] = uscale.transpose %[[A:.*]] perm = [1, 0]

@@ -132,4 +132,26 @@ def Autodiff : Pass<"uscale-autodiff", "ModuleOp"> {
                            "::mlir::math::MathDialect"];
 }
 
+def CastFP8 : Pass<"uscale-cast-fp8", "func::FuncOp"> {
+  let summary = "Round matmul operands to FP8 per the unit-scaling policy";
+  let description = [{
+    Inserts `uscale.quantize` on the two GEMM operands of every
+    `uscale.matmul` and `uscale.linear` (not the bias), spec section 6:
+    forward operands (activations, weights) E4M3; in the backward, the
+    incoming gradient E5M2 and the other operand E4M3. A value is a gradient
+    when it depends on the loss seed that uscale-autodiff marks with
+    `uscale.grad_seed`. Accumulation stays f32 and alpha is applied to the
+    f32 result, never folded into FP8 data. No amax, no dynamic scaling.
+  }];
+  let options = [
+    Option<"forwardFormat", "forward", "std::string", /*default=*/"\"e4m3\"",
+           "Format of forward operands: e4m3 | e5m2">,
+    Option<"gradFormat", "grad", "std::string", /*default=*/"\"e5m2\"",
+           "Format of incoming gradients: e4m3 | e5m2">
+  ];
+  let statistics = [
+    Statistic<"numQuantized", "quantized-operands", "GEMM operands rounded">
+  ];
+}
+
 #endif // USCALE_TRANSFORMS_PASSES_TD

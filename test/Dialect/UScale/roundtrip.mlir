@@ -99,3 +99,12 @@ func.func @loss_and_scaling(%x: tensor<4x8xf32>, %l: tensor<4xi64>) -> tensor<f3
   %4 = uscale.softmax_cross_entropy %3, %l : (tensor<4x8xf32>, tensor<4xi64>) -> tensor<f32>
   return %4 : tensor<f32>
 }
+
+// CHECK-LABEL: func.func @quantize
+func.func @quantize(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  // CHECK: uscale.quantize %{{.*}} e4m3 : tensor<4x8xf32>
+  %0 = uscale.quantize %x e4m3 : tensor<4x8xf32>
+  // CHECK: uscale.quantize %{{.*}} e5m2 : tensor<4x8xf32>
+  %1 = uscale.quantize %x e5m2 : tensor<4x8xf32>
+  return %0, %1 : tensor<4x8xf32>, tensor<4x8xf32>
+}

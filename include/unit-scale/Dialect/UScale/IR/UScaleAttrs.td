@@ -32,6 +32,13 @@ def UScale_ActivationKind : I32EnumAttr<"ActivationKind", "activation", [
   let cppNamespace = "::mlir::uscale";
 }
 
+def UScale_FP8Format : I32EnumAttr<"FP8Format", "OCP FP8 format", [
+    I32EnumAttrCase<"E4M3", 0, "e4m3">,
+    I32EnumAttrCase<"E5M2", 1, "e5m2">
+  ]> {
+  let cppNamespace = "::mlir::uscale";
+}
+
 def UScale_ScalesAttr : AttrDef<UScale_Dialect, "Scales"> {
   let mnemonic = "scales";
   let summary = "forward scale alpha and one backward scale beta per operand";

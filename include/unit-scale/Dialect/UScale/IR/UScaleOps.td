@@ -535,4 +535,25 @@ def UScale_SoftmaxCrossEntropyGradOp
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// FP8
+//===----------------------------------------------------------------------===//
+
+def UScale_QuantizeOp : UScale_Op<"quantize", [Pure, SameOperandsAndResultType]> {
+  let summary = "round to an FP8 format (RNE, saturating), keeping the type";
+  let description = [{
+    Each element becomes the nearest value of the OCP FP8 `format` (E4M3FN:
+    max 448; E5M2: max 57344), ties to even, finite overflow and infinities
+    saturated to +-max, NaN kept: bit-exact with Hopper's
+    `cvt.rn.satfinite.{e4m3,e5m2}x2.f32` (lib/Support/FP8.cpp is the
+    reference). The result keeps the f32 type: on the CPU the cast is
+    simulated exactly; GPU lowering turns a quantize feeding a GEMM into
+    real FP8 operands. No scale is applied: unit scaling keeps values in
+    range (spec section 6).
+  }];
+  let arguments = (ins UScale_FloatTensor:$input, UScale_FP8Format:$format);
+  let results = (outs UScale_FloatTensor:$result);
+  let assemblyFormat = "$input $format attr-dict `:` type($input)";
+}
+
 #endif // USCALE_OPS_TD
