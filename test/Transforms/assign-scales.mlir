@@ -61,3 +61,15 @@ func.func @embedding_loss(%ids: tensor<250xi64>, %l: tensor<250xi64>) -> tensor<
   %3 = uscale.softmax_cross_entropy %2, %l : (tensor<250x1000xf32>, tensor<250xi64>) -> tensor<f32>
   return %3 : tensor<f32>
 }
+
+// -----
+
+// Adding a constant (a causal mask) shifts, it does not sum two unit
+// variables: alpha 1.
+// CHECK-LABEL: func.func @mask
+// CHECK: uscale.add {{.*}} scales <alpha = 1.000000e+00, beta = [1.000000e+00, 1.000000e+00]>
+func.func @mask(%s: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %m = arith.constant dense<[[0.0, -1.0e9, -1.0e9, -1.0e9], [0.0, 0.0, -1.0e9, -1.0e9], [0.0, 0.0, 0.0, -1.0e9], [0.0, 0.0, 0.0, 0.0]]> : tensor<4x4xf32>
+  %0 = uscale.add %s, %m : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}

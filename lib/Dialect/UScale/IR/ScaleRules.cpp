@@ -94,15 +94,24 @@ FailureOr<Scales> LinearOp::computeIdealScales() {
   return s;
 }
 
+/// Add and Sub: two unit operands sum to variance 2. Adding a constant (a
+/// causal mask's 0 / -inf, spec section 3) only shifts the other operand:
+/// alpha 1.
+static Scales sumScales(Operation *op) {
+  auto isConstant = [&](unsigned i) {
+    Operation *def = op->getOperand(i).getDefiningOp();
+    return def && def->hasTrait<OpTrait::ConstantLike>();
+  };
+  double alpha = isConstant(0) || isConstant(1) ? 1.0 : invSqrt(2);
+  return Scales{alpha, {broadcastBeta(op, 0), broadcastBeta(op, 1)}};
+}
 FailureOr<Scales> AddOp::computeIdealScales() {
   USCALE_REQUIRE_STATIC();
-  Operation *op = getOperation();
-  return Scales{invSqrt(2), {broadcastBeta(op, 0), broadcastBeta(op, 1)}};
+  return sumScales(*this);
 }
 FailureOr<Scales> SubOp::computeIdealScales() {
   USCALE_REQUIRE_STATIC();
-  Operation *op = getOperation();
-  return Scales{invSqrt(2), {broadcastBeta(op, 0), broadcastBeta(op, 1)}};
+  return sumScales(*this);
 }
 FailureOr<Scales> MulOp::computeIdealScales() {
   USCALE_REQUIRE_STATIC();
