@@ -217,10 +217,13 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
                    {adaptor.getGain(), adaptor.getBias()}, adaptor.getAxis(),
                    inferred);
 }
-LogicalResult LayerNormOp::verify() {
-  if (!(getEpsilon().convertToDouble() >= 0))
-    return emitOpError("epsilon must be >= 0");
+static LogicalResult verifyEpsilon(Operation *op, APFloat eps) {
+  if (!(eps.convertToDouble() >= 0))
+    return op->emitOpError("epsilon must be >= 0");
   return success();
+}
+LogicalResult LayerNormOp::verify() {
+  return verifyEpsilon(*this, getEpsilon());
 }
 
 LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *,
@@ -231,9 +234,7 @@ LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *,
                    adaptor.getAxis(), inferred);
 }
 LogicalResult RMSNormOp::verify() {
-  if (!(getEpsilon().convertToDouble() >= 0))
-    return emitOpError("epsilon must be >= 0");
-  return success();
+  return verifyEpsilon(*this, getEpsilon());
 }
 
 //===----------------------------------------------------------------------===//
