@@ -154,4 +154,20 @@ def CastFP8 : Pass<"uscale-cast-fp8", "func::FuncOp"> {
   ];
 }
 
+def InstrumentStats : Pass<"uscale-instrument-stats", "func::FuncOp"> {
+  let summary = "Return the standard deviation of every intermediate tensor";
+  let description = [{
+    For evidence that unit scaling works (spec section 8): appends to the
+    function's results the std of every float tensor produced by a uscale
+    op (forward activations and, in a train step, gradients), computed in
+    two passes as sqrt(mean((x - mean(x))^2)). The function gets a
+    `uscale.stat_names` array attribute naming each appended result after
+    the producing op's location name, prefixed `grad:` for backward ops.
+  }];
+  let dependentDialects = ["::mlir::math::MathDialect"];
+  let statistics = [
+    Statistic<"numStats", "stats", "Tensors instrumented">
+  ];
+}
+
 #endif // USCALE_TRANSFORMS_PASSES_TD
