@@ -7,9 +7,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${USCALE_BUILD_DIR:-$ROOT/build}"
 JOBS="${USCALE_JOBS:-2}"
 
+# libonnx-dev, libprotobuf-dev, protobuf-compiler: binary .onnx/.onnxtext
+# import; python3-onnx, libonnx-testdata: the tests that convert models and
+# import Debian's PyTorch-exported test models.
 PKGS=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22
       libclang-rt-22-dev nlohmann-json3-dev libonnx-dev libprotobuf-dev
-      protobuf-compiler libgtest-dev cmake ninja-build python3 graphviz)
+      protobuf-compiler python3-onnx libonnx-testdata libgtest-dev cmake
+      ninja-build python3 graphviz)
 
 missing=()
 for p in "${PKGS[@]}"; do

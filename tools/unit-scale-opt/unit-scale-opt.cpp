@@ -1,7 +1,8 @@
 //===- unit-scale-opt.cpp - mlir-opt with the uscale dialect --------------===//
 //
-// Takes .mlir like mlir-opt, and also ONNX models as protobuf JSON
-// (`unit-scale-opt model.json [passes]`): those are imported first.
+// Takes .mlir like mlir-opt, and also ONNX models: protobuf JSON (.json),
+// binary (.onnx) or ONNX text (.onnxtext, .onnxtxt), e.g.
+// `unit-scale-opt model.onnx [passes]`: those are imported first.
 //
 //===----------------------------------------------------------------------===//
 #include "mlir/IR/DialectRegistry.h"
@@ -26,13 +27,13 @@ int main(int argc, char **argv) {
 
   auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
       argc, argv, "unit-scale optimizer driver\n", registry);
-  if (!llvm::StringRef(inputFilename).ends_with(".json"))
+  if (!mlir::uscale::getOnnxFileFormat(inputFilename))
     return mlir::asMainReturnCode(mlir::MlirOptMain(
         argc, argv, inputFilename, outputFilename, registry));
 
-  // ONNX JSON: import, then run the pipeline on the imported module.
+  // An ONNX model: import, then run the pipeline on the imported module.
   std::unique_ptr<llvm::MemoryBuffer> buffer =
-      mlir::uscale::importOnnxJsonFileToBuffer(inputFilename, llvm::errs());
+      mlir::uscale::importOnnxFileToBuffer(inputFilename, llvm::errs());
   if (!buffer)
     return 1;
   std::string error;

@@ -1,6 +1,7 @@
 //===- unit-scale-translate.cpp - mlir-translate for the importers --------===//
 //
 //   unit-scale-translate --import-onnx-json model.json [-o model.mlir]
+//   unit-scale-translate --import-onnx model.onnx|model.onnxtext|model.json
 //
 //===----------------------------------------------------------------------===//
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
@@ -8,6 +9,7 @@
 
 int main(int argc, char **argv) {
   mlir::uscale::registerImportOnnxJsonTranslation();
+  mlir::uscale::registerImportOnnxTranslation();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "unit-scale translation driver\n"));
 }

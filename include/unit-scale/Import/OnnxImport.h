@@ -1,7 +1,8 @@
-//===- OnnxImport.h - ONNX JSON to uscale IR entry points -------*- C++ -*-===//
+//===- OnnxImport.h - ONNX models to uscale IR entry points -----*- C++ -*-===//
 //
-// The importer's front door: JSON text or file in, module out, and the
-// `--import-onnx-json` translation of unit-scale-translate.
+// The importer's front door: an ONNX model (protobuf JSON, binary .onnx or
+// .onnxtext) in, module out, and the `--import-onnx-json` / `--import-onnx`
+// translations of unit-scale-translate.
 //
 //===----------------------------------------------------------------------===//
 #ifndef UNIT_SCALE_IMPORT_ONNXIMPORT_H
@@ -12,6 +13,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <memory>
+#include <optional>
 
 namespace llvm {
 class MemoryBuffer;
@@ -37,16 +39,52 @@ OwningOpRef<ModuleOp> importOnnxJson(llvm::StringRef text,
 OwningOpRef<ModuleOp> importOnnxJson(llvm::SourceMgr &sourceMgr,
                                      MLIRContext *ctx);
 
-/// For tools that take .json where they take .mlir (unit-scale-opt): imports
-/// the file `filename` in a private context and returns the module printed
-/// as MLIR text with locations (`loc(...)`), as a buffer named `filename`.
-/// Diagnostics are printed to `diagOS` (with source lines); returns null on
-/// any error.
+/// The ways an ONNX model can be written.
+enum class OnnxFileFormat {
+  Json,   ///< protobuf JSON (MessageToJson), .json
+  Binary, ///< binary protobuf, .onnx
+  Text,   ///< ONNX text format, .onnxtext / .onnxtxt
+};
+
+/// The format a file name's extension stands for, or nullopt.
+std::optional<OnnxFileFormat> getOnnxFileFormat(llvm::StringRef filename);
+
+/// The format of `data`: by `filename`'s extension when it has a known one,
+/// else by content (JSON starts with '{', binary protobuf has bytes below
+/// 0x20 that are not whitespace, anything else is text).
+OnnxFileFormat detectOnnxFileFormat(llvm::StringRef filename,
+                                    llvm::StringRef data);
+
+/// Reads a model in `format` and builds the module; the same model in any
+/// format gives the same IR (locations aside). Errors go to `ctx`'s
+/// diagnostic handlers; returns null on any error. Binary and text need a
+/// build with libonnx (otherwise an error says so).
+OwningOpRef<ModuleOp> importOnnx(llvm::StringRef data,
+                                 llvm::StringRef bufferName,
+                                 OnnxFileFormat format, MLIRContext *ctx);
+
+/// Same, for the main buffer of `sourceMgr`, format detected.
+OwningOpRef<ModuleOp> importOnnx(llvm::SourceMgr &sourceMgr,
+                                 MLIRContext *ctx);
+
+/// For tools that take ONNX models where they take .mlir (unit-scale-opt):
+/// imports the file `filename` (format by extension, else by content) in a
+/// private context and returns the module printed as MLIR text with
+/// locations (`loc(...)`), as a buffer named `filename`. Diagnostics are
+/// printed to `diagOS` (with source lines where there are some); returns
+/// null on any error.
+std::unique_ptr<llvm::MemoryBuffer>
+importOnnxFileToBuffer(llvm::StringRef filename, llvm::raw_ostream &diagOS);
+
+/// The same for JSON (kept for existing callers).
 std::unique_ptr<llvm::MemoryBuffer>
 importOnnxJsonFileToBuffer(llvm::StringRef filename, llvm::raw_ostream &diagOS);
 
 /// Registers the `--import-onnx-json` translation (mlir-translate style).
 void registerImportOnnxJsonTranslation();
+
+/// Registers the `--import-onnx` translation: any of the three formats.
+void registerImportOnnxTranslation();
 
 } // namespace uscale
 } // namespace mlir
