@@ -23,6 +23,11 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.uscale_tools_dir, config.llvm_tools_dir]
-tools = ["unit-scale-opt", "unit-scale-translate", "mlir-opt",
+# Execution tests: mlir-runner with the MLIR runtime support libraries.
+config.substitutions.append(("%mlir_runner_libs", "-shared-libs=" + ",".join(
+    os.path.join(config.mlir_lib_dir, l) for l in
+    ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])))
+
+tools = ["unit-scale-opt", "unit-scale-translate", "mlir-opt", "mlir-runner",
          ToolSubst("%mlir_lib_dir", config.mlir_lib_dir)]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

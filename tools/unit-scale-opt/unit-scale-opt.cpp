@@ -11,6 +11,7 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "unit-scale/Conversion/Passes.h"
 #include "unit-scale/Dialect/UScale/IR/UScaleDialect.h"
 #include "unit-scale/Import/OnnxImport.h"
 #include "unit-scale/Transforms/Passes.h"
@@ -20,6 +21,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::uscale::registerUScalePassesAndPipelines();
+  mlir::uscale::registerUScaleConversionPassesAndPipelines();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
