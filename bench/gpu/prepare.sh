@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Builds, on a machine WITHOUT a GPU (this project's build machine: MLIR 22,
+# CUDA 13 toolkit), everything bench/gpu/run_device_checks.sh needs on the
+# GPU machine (which has nvcc and PyTorch but no MLIR):
+#
+#   <out>/src/<v>.mlir        the FP8 GEMM template instantiated per variant
+#   <out>/<v>.ptx, <v>.cubin  the kernel (PTX from mlir-opt, ptxas sm_90a)
+#   <out>/<v>.ptxas.txt       ptxas resource report (registers, spills, smem)
+#   <out>/<v>_host.o          the generated host code (cubin embedded,
+#                             _mlir_ciface_uscale_fp8_gemm_<v> entry point)
+#   <out>/lib/libuscale_cuda_runtime.so
+#   <out>/fp8_gemm_harness    bench/gpu/fp8_gemm_harness.cu built with nvcc
+#                             (GPU reference kernel included)
+#   <out>/UScaleRuntimeTests  the runtime's gtests (GPU tests run there)
+#   <out>/MANIFEST.txt        commit, tool versions, file hashes
+#
+# Usage: bench/gpu/prepare.sh [OUT_DIR]   (default: device-carry/fp8-gemm,
+# git-ignored; pass carry=["device-carry"] to the device tool).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT="${1:-$ROOT/device-carry/fp8-gemm}"
+LLVM_BIN="${LLVM_BIN:-/usr/lib/llvm-22/bin}"
+CUDA_BIN="${CUDA_BIN:-/usr/local/cuda/bin}"
+CXX="${CXX:-g++}"
+PIPE='-gpu-lower-to-nvvm-pipeline=cubin-chip=sm_90a cubin-features=+ptx80 opt-level=3'
+TEMPLATE="$ROOT/lib/Conversion/UScaleToNVGPU/templates/fp8_gemm.mlir.in"
+
+rm -rf "$OUT"
+mkdir -p "$OUT/src" "$OUT/lib"
+
+# name  A  B  out-kind  out-bytes (docs/gpu.md, "Variants")
+VARIANTS=(
+  "fwd   f8E4M3FN f8E4M3FN 0 1"
+  "dgrad f8E5M2   f8E4M3FN 2 2"
+  "wgrad f8E4M3FN f8E5M2   3 4"
+)
+for spec in "${VARIANTS[@]}"; do
+  read -r v a b kind bytes <<<"$spec"
+  echo "== $v ($a x $b -> kind $kind)"
+  python3 "$ROOT/utils/instantiate-template.py" "$TEMPLATE" NAME="$v" \
+    A_ELT="$a" B_ELT="$b" OUT_KIND="$kind" OUT_BYTES="$bytes" \
+    -o "$OUT/src/$v.mlir"
+  # PTX (for inspection and the cubin used by direct launches).
+  "$LLVM_BIN/mlir-opt" "$OUT/src/$v.mlir" "$PIPE cubin-format=isa" \
+    -o "$OUT/src/$v.isa.mlir"
+  python3 "$ROOT/utils/extract-gpu-binary.py" "$OUT/src/$v.isa.mlir" \
+    -o "$OUT/$v.ptx"
+  "$CUDA_BIN/ptxas" -arch=sm_90a -v "$OUT/$v.ptx" -o "$OUT/$v.cubin" \
+    > "$OUT/$v.ptxas.txt" 2>&1
+  grep -E "registers|spill" "$OUT/$v.ptxas.txt" | sed 's/^/   /'
+  # Host code with the cubin embedded (loaded by mgpuModuleLoad at start).
+  "$LLVM_BIN/mlir-opt" "$OUT/src/$v.mlir" "$PIPE cubin-format=bin" \
+    | "$LLVM_BIN/mlir-translate" --mlir-to-llvmir -o "$OUT/src/${v}_host.ll"
+  "$LLVM_BIN/llc" -O2 -filetype=obj -relocation-model=pic \
+    "$OUT/src/${v}_host.ll" -o "$OUT/${v}_host.o"
+done
+
+echo "== runtime"
+"$CXX" -std=c++17 -O2 -fPIC -shared -fvisibility=hidden \
+  -I"$ROOT/runtime/include" "$ROOT"/runtime/lib/*.cpp -ldl \
+  -o "$OUT/lib/libuscale_cuda_runtime.so"
+
+echo "== harness (nvcc)"
+"$CUDA_BIN/nvcc" -std=c++17 -O2 -gencode=arch=compute_90a,code=sm_90a \
+  -I"$ROOT/runtime/include" -I"$ROOT/include" \
+  "$ROOT/bench/gpu/fp8_gemm_harness.cu" "$ROOT/lib/Support/FP8.cpp" \
+  "$OUT"/*_host.o -L"$OUT/lib" -luscale_cuda_runtime \
+  -Xlinker -rpath -Xlinker '$ORIGIN/lib' -o "$OUT/fp8_gemm_harness"
+
+echo "== runtime gtests"
+CUDA_INC=()
+[[ -f /usr/local/cuda/include/cuda.h ]] && CUDA_INC=(-I/usr/local/cuda/include)
+TESTS=("$ROOT"/unittests/Runtime/Runtime*Test.cpp)
+[[ ${#CUDA_INC[@]} -gt 0 ]] && TESTS+=("$ROOT/unittests/Runtime/CudaHeaderCompatTest.cpp")
+"$CXX" -std=c++17 -O1 -I"$ROOT/runtime/include" "${CUDA_INC[@]}" \
+  "${TESTS[@]}" "$ROOT/runtime/lib/CudaDriver.cpp" \
+  "$ROOT/runtime/lib/RuntimeLogic.cpp" \
+  -L"$OUT/lib" -luscale_cuda_runtime -Wl,-rpath,'$ORIGIN/lib' \
+  -lgtest_main -lgtest -lpthread -ldl -o "$OUT/UScaleRuntimeTests"
+
+echo "== local smoke run (no GPU here: expect argument checks to pass, GPU skipped)"
+"$OUT/fp8_gemm_harness" check --sizes 128x128x128 2>&1 | tail -2
+"$OUT/UScaleRuntimeTests" --gtest_brief=1 2>&1 | tail -1
+
+{
+  echo "commit: $(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
+  echo "dirty: $(git -C "$ROOT" status --porcelain -- runtime bench/gpu lib/Conversion/UScaleToNVGPU | wc -l) files"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "mlir-opt: $("$LLVM_BIN/mlir-opt" --version | grep -i version | head -1)"
+  echo "ptxas: $("$CUDA_BIN/ptxas" --version | tail -1)"
+  echo "nvcc: $("$CUDA_BIN/nvcc" --version | tail -1)"
+  echo "cxx: $("$CXX" --version | head -1)"
+  (cd "$OUT" && sha256sum ./*.ptx ./*.cubin ./*.o fp8_gemm_harness UScaleRuntimeTests lib/*.so)
+} > "$OUT/MANIFEST.txt"
+du -sh "$OUT"
+echo "prepared $OUT"
