@@ -153,13 +153,16 @@ static LogicalResult buildGemm(NodeImporter &n) {
   auto b = n.getFloatTensor(1);
   if (failed(b))
     return failure();
-  auto c = n.getOptionalFloatTensor(2);
+  // beta = 0 drops C (PyTorch's mm exports it so).
+  FailureOr<Value> c = Value();
+  if (beta != 0.0)
+    c = n.getOptionalFloatTensor(2);
   if (failed(c))
     return failure();
   if (*c && beta != 1.0)
     return n.emitError() << "attribute 'beta' = " << beta
-                         << " is not supported (only 1.0): fold it into the "
-                            "bias";
+                         << " is not supported (only 1.0 or 0.0): fold it "
+                            "into the bias";
   if (typeOf(*a).getRank() != 2 || typeOf(*b).getRank() != 2)
     return n.emitError() << "inputs A and B must be 2-D, got "
                          << typeOf(*a) << " and " << typeOf(*b);
@@ -170,7 +173,9 @@ static LogicalResult buildGemm(NodeImporter &n) {
       return failure();
     input = *t;
   }
-  Value bias = *c;
+  // C of shape [N] or [1, N] is the linear's bias; any other C (it must
+  // broadcast to [M, N]) is added after the linear.
+  Value bias = *c, addend;
   if (bias) {
     int64_t fanOut = typeOf(*b).getDimSize(transB ? 0 : 1);
     ArrayRef<int64_t> shape = typeOf(bias).getShape();
@@ -180,9 +185,8 @@ static LogicalResult buildGemm(NodeImporter &n) {
         return failure();
       bias = *r;
     } else if (!(shape.size() == 1 && shape[0] == fanOut)) {
-      return n.emitError() << "input C must be a bias of shape [" << fanOut
-                           << "] or [1, " << fanOut << "], got "
-                           << typeOf(bias);
+      addend = bias;
+      bias = Value();
     }
   }
   LinearOp::Properties props;
@@ -191,7 +195,17 @@ static LogicalResult buildGemm(NodeImporter &n) {
   SmallVector<Value, 3> operands{input, *b};
   if (bias)
     operands.push_back(bias);
-  return setResult(n, n.create<LinearOp>(operands, props));
+  auto linear = n.create<LinearOp>(operands, props);
+  if (failed(linear) || !addend)
+    return setResult(n, linear);
+  auto sum = n.create<AddOp>(ValueRange{linear->getResult(), addend});
+  if (failed(sum))
+    return failure();
+  if (sum->getType() != linear->getType())
+    return n.emitError() << "input C " << typeOf(addend)
+                         << " does not broadcast to the product's shape "
+                         << linear->getType();
+  return setResult(n, sum);
 }
 
 //===----------------------------------------------------------------------===//
