@@ -46,8 +46,13 @@ timeout 180 "$ART/UScaleRuntimeTests" --gtest_brief=1 2>&1 | tee "$LOG/runtime-t
 [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
 
 step "3. correctness ($CHECK_SIZES)"
+"$HARNESS" selftest 2>&1 | tail -1 | tee "$LOG/selftest.txt"
 timeout 300 "$HARNESS" check --cubin-dir "$ART" --sizes "$CHECK_SIZES" 2>&1 | tee "$LOG/check.txt"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+# On the device a skipped check is a failure: the GPU was not usable.
+if grep -q "^SKIP" "$LOG/check.txt"; then
+  echo "no usable GPU: the checks did not run"; status=1
+fi
 
 step "4. generated kernels, timed ($BENCH_SIZES)"
 timeout 300 "$HARNESS" bench --cubin-dir "$ART" --sizes "$BENCH_SIZES" --iters 50 --warmup 10 2>&1 | tee "$LOG/bench.txt"
@@ -55,6 +60,7 @@ timeout 300 "$HARNESS" bench --cubin-dir "$ART" --sizes "$BENCH_SIZES" --iters 5
 
 step "5. torch baselines"
 timeout 300 python3 bench/gpu/bench_torch_fp8.py --sizes "$BENCH_SIZES" --iters 50 --warmup 10 2>&1 | tee "$LOG/torch.txt"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
 
 step "6. summary"
 python3 bench/gpu/summarize.py "$LOG/check.txt" "$LOG/bench.txt" "$LOG/torch.txt" | tee "$LOG/summary.md"
