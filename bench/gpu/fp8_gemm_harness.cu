@@ -532,6 +532,13 @@ void runCheck(const Options &o) {
     ++skipped;
     return;
   }
+  if (int cc = uscaleRuntimeComputeCapability(); cc < 90 || cc >= 100) {
+    std::printf("SKIP: the GPU is sm_%d, the kernels need sm_90a (Hopper); "
+                "GPU checks not run\n",
+                cc);
+    ++skipped;
+    return;
+  }
   uscaleRuntimeTakeLastError();
   void *stream = mgpuStreamCreate();
   for (const Variant &v : kVariants) {
@@ -655,6 +662,13 @@ void runBench(const Options &o) {
   if (!uscaleRuntimeAvailable()) {
     std::printf("SKIP: no usable GPU (%s); nothing timed\n",
                 uscaleRuntimeLastErrorMessage());
+    ++skipped;
+    return;
+  }
+  if (int cc = uscaleRuntimeComputeCapability(); cc < 90 || cc >= 100) {
+    std::printf("SKIP: the GPU is sm_%d, the kernels need sm_90a (Hopper); "
+                "nothing timed\n",
+                cc);
     ++skipped;
     return;
   }

@@ -628,6 +628,23 @@ extern "C" void *mgpuTensorMapEncodeTiledMemref(
 
 extern "C" int uscaleRuntimeAvailable() { return initialize() ? 1 : 0; }
 
+extern "C" int uscaleRuntimeComputeCapability() {
+  if (!initialize())
+    return -1;
+  Runtime &r = runtime();
+  CUdevice device = 0;
+  int major = 0, minor = 0;
+  if (r.api.cuDeviceGet(&device, r.defaultDevice.load()) != CUDA_SUCCESS ||
+      r.api.cuDeviceGetAttribute(
+          &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device) !=
+          CUDA_SUCCESS ||
+      r.api.cuDeviceGetAttribute(
+          &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device) !=
+          CUDA_SUCCESS)
+    return -1;
+  return major * 10 + minor;
+}
+
 extern "C" int uscaleRuntimeTakeLastError() {
   int e = tlsLastError;
   tlsLastError = 0;

@@ -95,6 +95,7 @@ int exerciseWithoutDriver(int code) {
   int64_t box[2] = {4, 16};
   expect(mgpuTensorMapEncodeTiledMemref(2, &desc, 0, 0, 3, 0, 0, box) ==
          nullptr);
+  expect(uscaleRuntimeComputeCapability() == -1);
   expect(uscaleEventCreateTimed() == nullptr);
   expect(uscaleEventElapsedMs(nullptr, nullptr) < 0);
   expect(uscaleMemcpyHtoD(host, host, 8) != 0);

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -86,6 +87,14 @@ struct Fill {
 };
 
 } // namespace
+
+TEST(RuntimeGpu, ComputeCapability) {
+  REQUIRE_GPU();
+  int cc = uscaleRuntimeComputeCapability();
+  EXPECT_GE(cc, 50);
+  EXPECT_LT(cc, 200);
+  std::printf("compute capability %d.%d\n", cc / 10, cc % 10);
+}
 
 TEST(RuntimeGpu, AllocMemsetCopyRoundTrip) {
   REQUIRE_GPU();

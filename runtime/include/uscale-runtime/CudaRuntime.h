@@ -82,6 +82,9 @@ mgpuTensorMapEncodeTiledMemref(int64_t tensorRank, void *rankedDescriptor,
 /// 1 when libcuda could be loaded and cuInit succeeded with a device; loads
 /// the driver if needed. Prints nothing.
 USCALE_RT_EXPORT int uscaleRuntimeAvailable(void);
+/// Compute capability of the default device as major * 10 + minor (90 for
+/// Hopper), or -1 without a usable device.
+USCALE_RT_EXPORT int uscaleRuntimeComputeCapability(void);
 /// The last error recorded on this thread (a CUresult, -1 for "no driver",
 /// 0 for none) and clears it.
 USCALE_RT_EXPORT int uscaleRuntimeTakeLastError(void);
