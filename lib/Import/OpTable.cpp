@@ -731,6 +731,55 @@ static LogicalResult buildRaisedLinear(NodeImporter &n) {
   return setResult(n, n.create<LinearOp>(operands));
 }
 
+/// The decomposed LayerNorm: ReduceMean's axes (`_reduced_axes`) must be
+/// the trailing dimensions from `axis` on, which only the ranks tell.
+static LogicalResult buildRaisedLayerNorm(NodeImporter &n) {
+  auto x = n.getFloatTensor(0);
+  SmallVector<int64_t> reduced;
+  int64_t axis = -1;
+  if (failed(x) || failed(n.getAttr("_reduced_axes", reduced)) ||
+      failed(n.getAttr("axis", axis)))
+    return failure();
+  int64_t rank = typeOf(*x).getRank();
+  auto first = normalizeAxis(axis, rank);
+  SmallVector<int64_t> normalized;
+  for (int64_t a : reduced)
+    if (auto ax = normalizeAxis(a, rank))
+      normalized.push_back(*ax);
+  llvm::sort(normalized);
+  bool trailing = first && normalized.size() == reduced.size() &&
+                  int64_t(normalized.size()) == rank - *first;
+  for (size_t i = 0; trailing && i < normalized.size(); ++i)
+    trailing = normalized[i] == *first + int64_t(i);
+  if (!trailing) {
+    auto diag = n.emitError() << "the ReduceMean axes [";
+    llvm::interleaveComma(reduced, diag);
+    return diag << "] are not the trailing dimensions of " << typeOf(*x)
+                << ": only a normalisation over the last dimensions is a "
+                   "layer_norm";
+  }
+  return buildLayerNorm(n);
+}
+
+/// (Log)Softmax + NegativeLogLikelihoodLoss: the softmax must run over the
+/// class axis 1 (and, before opset 13, over a 2-D input).
+static LogicalResult buildRaisedSoftmaxCrossEntropy(NodeImporter &n) {
+  auto scores = n.getFloatTensor(0);
+  int64_t axis = 1, legacy = 0;
+  if (failed(scores) || failed(n.getAttr("_softmax_axis", axis)) ||
+      failed(n.getAttr("_softmax_2d", legacy)))
+    return failure();
+  int64_t rank = typeOf(*scores).getRank();
+  if (normalizeAxis(axis, rank) != 1 || (legacy && rank != 2))
+    return n.emitError() << "the softmax runs over axis " << axis << " of "
+                         << typeOf(*scores)
+                         << (legacy ? " (flattened to 2-D before opset 13)"
+                                    : "")
+                         << ", not over the classes (axis 1) that the loss "
+                            "reads";
+  return buildSoftmaxCrossEntropy(n);
+}
+
 //===----------------------------------------------------------------------===//
 // The table
 //===----------------------------------------------------------------------===//
@@ -772,7 +821,10 @@ const llvm::StringMap<OpMapping> &mlir::uscale::onnx::detail::getOpTable() {
 const llvm::StringMap<OpMapping> &
 mlir::uscale::onnx::detail::getRaisedOpTable() {
   static const llvm::StringMap<OpMapping> table = {
+      {"Gelu", {buildGelu, 1, 1}},
+      {"LayerNormalization", {buildRaisedLayerNorm, 1, 3}},
       {"Linear", {buildRaisedLinear, 3, 3}},
+      {"SoftmaxCrossEntropyLoss", {buildRaisedSoftmaxCrossEntropy, 2, 3}},
   };
   return table;
 }
