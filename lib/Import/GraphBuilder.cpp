@@ -1077,6 +1077,52 @@ FailureOr<double> NodeImporter::getConstFloat(unsigned i) {
   return values->front();
 }
 
+FailureOr<SmallVector<double>> NodeImporter::getConstFloats(unsigned i) {
+  const OnnxTensor *t = getConstant(i);
+  if (!t)
+    return emitError() << "input " << i << " '"
+                       << (hasInput(i) ? node.inputs[i] : std::string())
+                       << "' must be a constant (an initializer or a Constant "
+                          "node)";
+  return graph.constFloats(*t);
+}
+
+const OnnxTensor *NodeImporter::getConstant(unsigned i) const {
+  if (!hasInput(i))
+    return nullptr;
+  const ValueEntry *e = graph.lookup(node.inputs[i]);
+  return e ? e->constant : nullptr;
+}
+
+std::optional<SmallVector<int64_t>> NodeImporter::getIntConstant(unsigned i) {
+  const OnnxTensor *t = getConstant(i);
+  if (!t || (t->dataType != kInt64 && t->dataType != kInt32) ||
+      t->dims.size() > 1)
+    return std::nullopt;
+  auto values = graph.constInts(*t);
+  if (failed(values))
+    return std::nullopt;
+  return std::move(*values);
+}
+
+FailureOr<RankedTensorType> NodeImporter::getInputType(unsigned i) {
+  if (const OnnxTensor *t = getConstant(i)) {
+    Type elemType = getElementType(getContext(), t->dataType);
+    if (!elemType)
+      return emitError() << "input " << i << " '" << node.inputs[i]
+                         << "' has unsupported data type "
+                         << dataTypeString(t->dataType);
+    if (!numElements(t->dims))
+      return emitError() << "input " << i << " '" << node.inputs[i]
+                         << "' has invalid dims " << formatDims(t->dims);
+    return RankedTensorType::get(t->dims, elemType);
+  }
+  auto v = getTensor(i);
+  if (failed(v))
+    return failure();
+  return cast<RankedTensorType>(v->getType());
+}
+
 const OnnxAttribute *NodeImporter::findTyped(StringRef name, int32_t kind,
                                              LogicalResult &result) {
   result = success();
@@ -1166,6 +1212,16 @@ LogicalResult NodeImporter::aliasInputToOutput(unsigned in, unsigned out) {
   if (hasOutput(out))
     graph.define(node.outputs[out], *e);
   return success();
+}
+
+void NodeImporter::setIntConstantOutput(unsigned i, ArrayRef<int64_t> values,
+                                        bool scalar) {
+  OnnxTensor t;
+  t.dataType = kInt64;
+  if (!scalar)
+    t.dims = {int64_t(values.size())};
+  t.int64Data.assign(values.begin(), values.end());
+  setConstantOutput(i, std::move(t));
 }
 
 void NodeImporter::setConstantOutput(unsigned i, OnnxTensor tensor) {

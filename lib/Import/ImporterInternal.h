@@ -67,6 +67,18 @@ public:
   FailureOr<SmallVector<int64_t>> getConstInts(unsigned i);
   /// The value of a constant scalar floating-point input.
   FailureOr<double> getConstFloat(unsigned i);
+  /// The values of a constant FLOAT or DOUBLE input of any shape.
+  FailureOr<SmallVector<double>> getConstFloats(unsigned i);
+  /// The constant tensor input `i` holds (an initializer or a Constant node
+  /// output), without turning it into an op; null when it is no constant.
+  const OnnxTensor *getConstant(unsigned i) const;
+  /// When input `i` is a 0-D or 1-D INT64/INT32 constant (a shape, axes or
+  /// a folded shape computation): its values. nullopt otherwise, and on bad
+  /// data (reported).
+  std::optional<SmallVector<int64_t>> getIntConstant(unsigned i);
+  /// The type of input `i` (a constant's from its dims and data type,
+  /// without turning it into an op).
+  FailureOr<RankedTensorType> getInputType(unsigned i);
 
   //===--------------------------------------------------------------------===//
   // Attributes: an absent attribute leaves `out` unchanged and succeeds; one
@@ -100,6 +112,8 @@ public:
   LogicalResult aliasInputToOutput(unsigned in, unsigned out);
   /// Output `i` is a constant tensor (Constant).
   void setConstantOutput(unsigned i, OnnxTensor tensor);
+  /// Output `i` is an INT64 constant: 0-D (`scalar`) or 1-D.
+  void setIntConstantOutput(unsigned i, ArrayRef<int64_t> values, bool scalar);
 
   //===--------------------------------------------------------------------===//
   // Op creation

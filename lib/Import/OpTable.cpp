@@ -10,6 +10,7 @@
 
 #include "unit-scale/Dialect/UScale/IR/UScaleOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -60,6 +61,8 @@ static FailureOr<Value> transpose(NodeImporter &n, Value v,
   return op->getResult();
 }
 
+static std::optional<LogicalResult> foldIntConstants(NodeImporter &n);
+
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
@@ -72,6 +75,8 @@ template <typename OpT> static LogicalResult buildUnary(NodeImporter &n) {
 }
 
 template <typename OpT> static LogicalResult buildBinary(NodeImporter &n) {
+  if (auto folded = foldIntConstants(n))
+    return *folded;
   auto a = n.getFloatTensor(0);
   if (failed(a))
     return failure();
@@ -287,6 +292,8 @@ static LogicalResult buildRMSNorm(NodeImporter &n) {
 //===----------------------------------------------------------------------===//
 
 static LogicalResult buildGather(NodeImporter &n) {
+  if (auto folded = foldIntConstants(n))
+    return *folded;
   auto data = n.getFloatTensor(0);
   if (failed(data))
     return failure();
@@ -424,6 +431,8 @@ static LogicalResult buildFlatten(NodeImporter &n) {
 
 /// Squeeze: drops the listed size-1 dimensions (all of them when none).
 static LogicalResult buildSqueeze(NodeImporter &n) {
+  if (auto folded = foldIntConstants(n))
+    return *folded;
   auto x = n.getFloatTensor(0);
   SmallVector<int64_t> axes;
   if (failed(x) || failed(getAxes(n, axes)))
@@ -452,6 +461,8 @@ static LogicalResult buildSqueeze(NodeImporter &n) {
 
 /// Unsqueeze: inserts size-1 dimensions at the listed output positions.
 static LogicalResult buildUnsqueeze(NodeImporter &n) {
+  if (auto folded = foldIntConstants(n))
+    return *folded;
   auto x = n.getFloatTensor(0);
   SmallVector<int64_t> axes;
   if (failed(x) || failed(getAxes(n, axes)))
@@ -503,6 +514,8 @@ static LogicalResult buildTranspose(NodeImporter &n) {
 }
 
 static LogicalResult buildConcat(NodeImporter &n) {
+  if (auto folded = foldIntConstants(n))
+    return *folded;
   int64_t axis = 0;
   if (!n.hasAttr("axis"))
     return n.emitError() << "attribute 'axis' is required";
@@ -576,6 +589,8 @@ static LogicalResult buildSplit(NodeImporter &n) {
 }
 
 static LogicalResult buildSlice(NodeImporter &n) {
+  if (auto folded = foldIntConstants(n))
+    return *folded;
   auto x = n.getFloatTensor(0);
   if (failed(x))
     return failure();
@@ -673,6 +688,277 @@ static LogicalResult buildConstant(NodeImporter &n) {
     return n.emitError() << "the constant has no data";
   n.setConstantOutput(0, std::move(t));
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shape computations on constants
+//===----------------------------------------------------------------------===//
+
+/// Exporters compute static shapes at run time: Shape -> Gather ->
+/// Unsqueeze -> Concat -> Reshape, with Cast, Slice and integer arithmetic
+/// on the way. With static shapes every such value is a constant: when all
+/// inputs of one of these ops are 0-D or 1-D integer constants, the result is
+/// computed here and is a constant too (usable as a shape, axes, ...).
+/// Returns nullopt when the node is not such a computation.
+static std::optional<LogicalResult> foldIntConstants(NodeImporter &n) {
+  StringRef op = n.node.opType;
+  size_t count = n.node.inputs.size();
+  while (count > 0 && n.node.inputs[count - 1].empty())
+    --count;
+  if (count == 0)
+    return std::nullopt;
+  SmallVector<SmallVector<int64_t>> in;
+  SmallVector<bool> scalar;
+  for (unsigned i = 0; i < count; ++i) {
+    if (!n.hasInput(i)) {
+      in.emplace_back();
+      scalar.push_back(false);
+      continue;
+    }
+    auto v = n.getIntConstant(i);
+    if (!v)
+      return std::nullopt;
+    in.push_back(std::move(*v));
+    scalar.push_back(n.getConstant(i)->dims.empty());
+  }
+  auto fail = [&](const Twine &why) -> LogicalResult {
+    return n.emitError() << "cannot fold this shape computation: " << why;
+  };
+  auto axisIsZero = [&](int64_t axis) { return axis == 0 || axis == -1; };
+
+  if (op == "Gather") {
+    int64_t axis = 0;
+    if (failed(n.getAttr("axis", axis)))
+      return failure();
+    if (scalar[0] || !axisIsZero(axis))
+      return fail("Gather needs 1-D data and axis 0");
+    SmallVector<int64_t> out;
+    int64_t size = int64_t(in[0].size());
+    for (int64_t i : in[1]) {
+      if (i < -size || i >= size)
+        return fail("index " + Twine(i) + " is out of range for " +
+                    Twine(size) + " values");
+      out.push_back(in[0][i < 0 ? i + size : i]);
+    }
+    n.setIntConstantOutput(0, out, scalar[1]);
+    return success();
+  }
+  if (op == "Unsqueeze" || op == "Squeeze") {
+    SmallVector<int64_t> axes;
+    if (n.hasAttr("axes")) {
+      if (failed(n.getAttr("axes", axes)))
+        return failure();
+    } else if (in.size() > 1) {
+      axes.assign(in[1].begin(), in[1].end());
+    }
+    bool unsqueeze = op == "Unsqueeze";
+    bool ok = unsqueeze ? scalar[0] && axes.size() == 1 && axisIsZero(axes[0])
+                        : !scalar[0] && in[0].size() == 1 &&
+                              (axes.empty() ||
+                               (axes.size() == 1 && axisIsZero(axes[0])));
+    if (!ok)
+      return std::nullopt; // not a 0-D <-> 1-D shape value: map normally
+    n.setIntConstantOutput(0, in[0], /*scalar=*/!unsqueeze);
+    return success();
+  }
+  if (op == "Concat") {
+    int64_t axis = 0;
+    if (failed(n.getAttr("axis", axis)))
+      return failure();
+    SmallVector<int64_t> out;
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (scalar[i] || !axisIsZero(axis))
+        return fail("Concat needs 1-D inputs and axis 0");
+      out.append(in[i].begin(), in[i].end());
+    }
+    n.setIntConstantOutput(0, out, false);
+    return success();
+  }
+  if (op == "Slice") {
+    SmallVector<int64_t> starts, ends, axes, steps;
+    if (in.size() >= 3) {
+      starts = in[1];
+      ends = in[2];
+      if (in.size() > 3)
+        axes = in[3];
+      if (in.size() > 4)
+        steps = in[4];
+    } else if (failed(n.getAttr("starts", starts)) ||
+               failed(n.getAttr("ends", ends)) ||
+               failed(n.getAttr("axes", axes))) {
+      return failure();
+    }
+    if (scalar[0] || starts.size() != 1 || ends.size() != 1 ||
+        (!axes.empty() && (axes.size() != 1 || !axisIsZero(axes[0]))) ||
+        steps.size() > 1)
+      return fail("Slice needs 1-D data and one range on axis 0");
+    int64_t size = int64_t(in[0].size());
+    int64_t step = steps.empty() ? 1 : steps[0];
+    if (step == 0)
+      return fail("the step is 0");
+    auto clamp = [&](int64_t v, int64_t lo, int64_t hi) {
+      if (v < 0)
+        v = v < -size ? -1 : v + size;
+      return std::min(std::max(v, lo), hi);
+    };
+    SmallVector<int64_t> out;
+    if (step > 0) {
+      for (int64_t i = clamp(starts[0], 0, size), e = clamp(ends[0], 0, size);
+           i < e; i += step)
+        out.push_back(in[0][i]);
+    } else {
+      for (int64_t i = clamp(starts[0], -1, size - 1),
+                   e = clamp(ends[0], -1, size - 1);
+           i > e; i += step)
+        out.push_back(in[0][i]);
+    }
+    n.setIntConstantOutput(0, out, false);
+    return success();
+  }
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
+    if (in.size() != 2)
+      return std::nullopt;
+    size_t a = in[0].size(), b = in[1].size();
+    if (a != b && a != 1 && b != 1)
+      return fail("operands of " + Twine(a) + " and " + Twine(b) +
+                  " values do not broadcast");
+    SmallVector<int64_t> out;
+    for (size_t i = 0, e = std::max(a, b); i < e; ++i) {
+      int64_t x = in[0][a == 1 ? 0 : i], y = in[1][b == 1 ? 0 : i], r = 0;
+      bool overflow = false;
+      if (op == "Add")
+        overflow = llvm::AddOverflow(x, y, r);
+      else if (op == "Sub")
+        overflow = llvm::SubOverflow(x, y, r);
+      else if (op == "Mul")
+        overflow = llvm::MulOverflow(x, y, r);
+      else if (y == 0)
+        return fail("division by zero");
+      else
+        r = x / y; // ONNX integer Div truncates
+      if (overflow)
+        return fail("the result overflows 64 bits");
+      out.push_back(r);
+    }
+    n.setIntConstantOutput(0, out, scalar[0] && scalar[1]);
+    return success();
+  }
+  return std::nullopt;
+}
+
+/// Shape: the input's static dims, a constant (`start`, `end` from
+/// opset 15).
+static LogicalResult buildShape(NodeImporter &n) {
+  auto type = n.getInputType(0);
+  int64_t rank = 0;
+  if (failed(type))
+    return failure();
+  rank = type->getRank();
+  int64_t start = 0, end = rank;
+  if (failed(n.getAttr("start", start)) || failed(n.getAttr("end", end)))
+    return failure();
+  auto clamp = [&](int64_t v) {
+    return std::min(std::max(v < 0 ? v + rank : v, int64_t(0)), rank);
+  };
+  start = clamp(start);
+  end = clamp(end);
+  ArrayRef<int64_t> dims = type->getShape();
+  n.setIntConstantOutput(
+      0, start < end ? dims.slice(start, end - start) : ArrayRef<int64_t>(),
+      false);
+  return success();
+}
+
+/// Cast: folded on constants (shape computations); on a tensor only a cast
+/// to its own element type (a no-op) is supported.
+static LogicalResult buildCast(NodeImporter &n) {
+  int64_t to = 0;
+  if (!n.hasAttr("to"))
+    return n.emitError() << "attribute 'to' is required";
+  if (failed(n.getAttr("to", to)))
+    return failure();
+  if (auto ints = n.getIntConstant(0)) {
+    bool scalar = n.getConstant(0)->dims.empty();
+    OnnxTensor t;
+    t.dataType = int32_t(to);
+    if (!scalar)
+      t.dims = {int64_t(ints->size())};
+    if (to == kInt64) {
+      t.int64Data.assign(ints->begin(), ints->end());
+    } else if (to == kInt32) {
+      for (int64_t v : *ints)
+        t.int32Data.push_back(int32_t(v));
+    } else if (to == kFloat) {
+      for (int64_t v : *ints)
+        t.floatData.push_back(float(v));
+    } else if (to == kDouble) {
+      for (int64_t v : *ints)
+        t.doubleData.push_back(double(v));
+    } else {
+      return n.emitError() << "cannot fold a Cast of integer constants to "
+                           << dataTypeName(int32_t(to)) << " (" << to << ")";
+    }
+    n.setConstantOutput(0, std::move(t));
+    return success();
+  }
+  auto type = n.getInputType(0);
+  if (failed(type))
+    return failure();
+  const OnnxTensor *c = n.getConstant(0);
+  if ((c && c->dataType == to) ||
+      (!c && ((to == kFloat && type->getElementType().isF32()) ||
+              (to == kDouble && type->getElementType().isF64()) ||
+              (to == kFloat16 && type->getElementType().isF16()) ||
+              (to == kBFloat16 && type->getElementType().isBF16()) ||
+              (to == kInt64 && type->getElementType().isInteger(64)) ||
+              (to == kInt32 && type->getElementType().isInteger(32)))))
+    return n.aliasInputToOutput(0, 0);
+  return n.emitError() << "Cast of " << *type << " to "
+                       << dataTypeName(int32_t(to))
+                       << " is not supported (only casts of integer "
+                          "constants, as in shape computations, and no-op "
+                          "casts)";
+}
+
+/// Div: integer constants fold (shape computations); X / C with C a float
+/// constant (attention's 1/sqrt(d)) is X * (1/C), the reciprocal an
+/// arith.constant; any other divisor is not supported.
+static LogicalResult buildDiv(NodeImporter &n) {
+  if (auto folded = foldIntConstants(n))
+    return *folded;
+  auto x = n.getFloatTensor(0);
+  if (failed(x))
+    return failure();
+  const OnnxTensor *c = n.getConstant(1);
+  if (!c)
+    return n.emitError() << "input 1 '" << n.node.inputs[1]
+                         << "' must be a constant (a Constant node or an "
+                            "initializer): only division by a constant is "
+                            "supported";
+  auto type = n.getInputType(1);
+  if (failed(type))
+    return failure();
+  if (type->getElementType() != typeOf(*x).getElementType() ||
+      !(type->getElementType().isF32() || type->getElementType().isF64()))
+    return n.emitError() << "the divisor " << *type << " must be a FLOAT or "
+                            "DOUBLE constant of the dividend's element type";
+  auto values = n.getConstFloats(1);
+  if (failed(values))
+    return failure();
+  DenseElementsAttr reciprocal;
+  if (type->getElementType().isF32()) {
+    SmallVector<float> r;
+    for (double v : *values)
+      r.push_back(float(1.0 / v));
+    reciprocal = DenseElementsAttr::get(*type, ArrayRef<float>(r));
+  } else {
+    SmallVector<double> r;
+    for (double v : *values)
+      r.push_back(1.0 / v);
+    reciprocal = DenseElementsAttr::get(*type, ArrayRef<double>(r));
+  }
+  Value cst = arith::ConstantOp::create(n.builder, n.loc, reciprocal);
+  return setResult(n, n.create<MulOp>(ValueRange{*x, cst}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -787,8 +1073,10 @@ static LogicalResult buildRaisedSoftmaxCrossEntropy(NodeImporter &n) {
 const llvm::StringMap<OpMapping> &mlir::uscale::onnx::detail::getOpTable() {
   static const llvm::StringMap<OpMapping> table = {
       {"Add", {buildBinary<AddOp>, 2, 2}},
+      {"Cast", {buildCast, 1, 1}},
       {"Concat", {buildConcat, 1, ~0u}},
       {"Constant", {buildConstant, 0, 0}},
+      {"Div", {buildDiv, 2, 2}},
       {"Dropout", {buildDropout, 1, 3}},
       {"Flatten", {buildFlatten, 1, 1}},
       {"Gather", {buildGather, 2, 2}},
@@ -803,6 +1091,7 @@ const llvm::StringMap<OpMapping> &mlir::uscale::onnx::detail::getOpTable() {
       {"ReduceSum", {buildReduce<ReduceSumOp>, 1, 2}},
       {"Relu", {buildUnary<ReluOp>, 1, 1}},
       {"Reshape", {buildReshape, 2, 2}},
+      {"Shape", {buildShape, 1, 1}},
       {"Sigmoid", {buildUnary<SigmoidOp>, 1, 1}},
       {"SimplifiedLayerNormalization", {buildRMSNorm, 1, 2}},
       {"Slice", {buildSlice, 1, 5}},

@@ -2,7 +2,9 @@
 """Writes raise-patterns.json and err-raise-patterns.json: the decomposed
 layer norms, GELUs and (Log)Softmax + NegativeLogLikelihoodLoss losses
 PyTorch's exporter writes, in the forms the importer raises (and some it
-must not). Standard library only.  usage: gen_raise_patterns.py [OUT_DIR]
+must not); and fold-shapes.json: the Shape/Gather/Unsqueeze/Concat (Slice,
+Cast, integer arithmetic) chains it writes for view/reshape, which fold to
+constants. Standard library only.  usage: gen_raise_patterns.py [OUT_DIR]
 """
 import json
 import os
@@ -172,11 +174,59 @@ def errors():
                   vi("labels3", INT64, [2, 3])], outs)
 
 
+def int_const(g, name, values, scalar=False):
+    t = {"dataType": INT64, "int64Data": [str(v) for v in values]}
+    if not scalar:
+        t["dims"] = [str(len(values))]
+    return g.node("Constant", [], name, [
+        {"name": "value", "type": "TENSOR", "t": t}])
+
+
+def fold_shapes():
+    g = Graph()
+    # x.view(B, T, H, C // H) as the exporter writes it (opset 15).
+    s = g.node("Shape", ["x"], "view.shape")
+    dims = [g.node("Gather", [s, int_const(g, f"view.i{i}", [i], True)],
+                   f"view.dim{i}") for i in range(3)]
+    hd = g.node("Div", [dims[2], int_const(g, "view.heads", [2], True)],
+                "view.head_dim")
+    parts = [g.node("Unsqueeze", [v, int_const(g, f"view.ax{i}", [0])],
+                    f"view.u{i}") for i, v in enumerate([dims[0], dims[1], hd])]
+    shape = g.node("Concat", [parts[0], parts[1],
+                              int_const(g, "view.h", [2]), parts[2]],
+                   "view.target", [{"name": "axis", "i": "0", "type": "INT"}])
+    outs = [g.node("Reshape", ["x", shape], "view")]
+    # x.flatten(1): Shape(start=1), a product, Slice of the full shape, Cast.
+    tail = g.node("Shape", ["x"], "flat.tail",
+                  [{"name": "start", "i": "1", "type": "INT"}])
+    prod = g.node("Mul", [
+        g.node("Gather", [tail, int_const(g, "flat.i0", [0], True)],
+               "flat.d1"),
+        g.node("Gather", [tail, int_const(g, "flat.i1", [1], True)],
+               "flat.d2")], "flat.prod")
+    lead = g.node("Slice", [g.node("Shape", ["x"], "flat.shape"),
+                            int_const(g, "flat.start", [0]),
+                            int_const(g, "flat.end", [1])], "flat.lead")
+    inner = g.node("Cast", [g.node("Unsqueeze", [prod, int_const(
+        g, "flat.ax", [0])], "flat.u")], "flat.cast",
+        [{"name": "to", "i": "7", "type": "INT"}])
+    shape2 = g.node("Concat", [lead, inner], "flat.target",
+                    [{"name": "axis", "i": "0", "type": "INT"}])
+    outs.append(g.node("Reshape", ["x", shape2], "flat"))
+    # A no-op Cast of a tensor, and attention's division by a constant.
+    outs.append(g.node("Relu", [g.node("Cast", ["x"], "same_type", [
+        {"name": "to", "i": "1", "type": "INT"}])], "relu"))
+    outs.append(g.node("Div", ["x", g.const("scale.sqrt_d", 2.0)], "scale"))
+    return model("fold_shapes", g, [vi("x", FLOAT, [2, 3, 8])], outs,
+                 opset=15)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(
         os.path.abspath(__file__))
     for name, m in (("raise-patterns.json", patterns()),
-                    ("err-raise-patterns.json", errors())):
+                    ("err-raise-patterns.json", errors()),
+                    ("fold-shapes.json", fold_shapes())):
         with open(os.path.join(out, name), "w") as f:
             json.dump(m, f, indent=1)
             f.write("\n")
