@@ -187,8 +187,8 @@ LogicalResult requireStaticShapes(Operation *op) {
   for (Type t : llvm::concat<Type>(op->getOperandTypes(),
                                    op->getResultTypes()))
     if (auto rt = dyn_cast<RankedTensorType>(t); rt && !rt.hasStaticShape())
-      return failWith(op, "uscale-to-linalg needs static shapes, got " +
-                              llvm::Twine("a dynamic tensor"));
+      return op->emitOpError("uscale-to-linalg needs static shapes, got ")
+             << rt;
   return success();
 }
 

@@ -8,6 +8,7 @@
 #include "Common.h"
 
 #include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::uscale;
@@ -281,6 +282,91 @@ struct SumToLowering : OpConversionPattern<SumToOp> {
   }
 };
 
+/// uscale.quantize: f32 -> nearest FP8 value (RNE, satfinite, NaN -> the
+/// canonical NaN), back in f32. Integer operations on the f32 encoding,
+/// step for step lib/Support/FP8.cpp's encoder, so the result is bit-exact
+/// with it (and with Hopper's cvt.rn.satfinite) and independent of FPU
+/// modes:
+///   sig = 1.mantissa (24 bits), e = unbiased exponent,
+///   eff = max(e, minExp), shift = min(23 - M + eff - e, 25),
+///   q = RNE(sig >> shift), value = min(q * 2^(eff - M), max).
+/// f32 zeros and subnormals give a zero of the same sign, +-inf give +-max.
+struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    if (failed(requireStaticShapes(op)))
+      return failure();
+    if (!op.getType().getElementType().isF32())
+      return failWith(op, "uscale-to-linalg lowers quantize on f32 only");
+    bool e4m3 = op.getFormat() == FP8Format::E4M3;
+    const int mantBits = e4m3 ? 3 : 2;
+    const int minExp = 1 - (e4m3 ? 7 : 15);
+    const float maxVal = e4m3 ? 448.0f : 57344.0f;
+    uint32_t maxBits;
+    std::memcpy(&maxBits, &maxVal, sizeof(maxBits));
+    Value r = buildBroadcastMap(
+        rw, op.getLoc(), op.getType(), {adaptor.getInput()},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Type i32 = b.getI32Type();
+          auto c = [&](int64_t v) -> Value {
+            return arith::ConstantOp::create(
+                b, l, i32, b.getI32IntegerAttr(static_cast<int32_t>(v)));
+          };
+          using P = arith::CmpIPredicate;
+          auto cmp = [&](P p, Value x, Value y) -> Value {
+            return arith::CmpIOp::create(b, l, p, x, y);
+          };
+          auto sel = [&](Value cnd, Value x, Value y) -> Value {
+            return arith::SelectOp::create(b, l, cnd, x, y);
+          };
+          Value u = arith::BitcastOp::create(b, l, i32, a[0]);
+          Value sign = arith::AndIOp::create(b, l, u, c(0x80000000u));
+          Value mag = arith::AndIOp::create(b, l, u, c(0x7FFFFFFF));
+          Value f32Exp = arith::ShRUIOp::create(b, l, mag, c(23));
+          Value sig = arith::OrIOp::create(
+              b, l, arith::AndIOp::create(b, l, mag, c(0x7FFFFF)),
+              c(0x800000));
+          Value e = arith::SubIOp::create(b, l, f32Exp, c(127));
+          Value eff = arith::MaxSIOp::create(b, l, e, c(minExp));
+          Value shift = arith::AddIOp::create(
+              b, l, c(23 - mantBits), arith::SubIOp::create(b, l, eff, e));
+          shift = arith::MinSIOp::create(b, l, shift, c(25));
+          Value q = arith::ShRUIOp::create(b, l, sig, shift);
+          Value one = c(1);
+          Value lowMask = arith::SubIOp::create(
+              b, l, arith::ShLIOp::create(b, l, one, shift), one);
+          Value rem = arith::AndIOp::create(b, l, sig, lowMask);
+          Value half = arith::ShLIOp::create(
+              b, l, one, arith::SubIOp::create(b, l, shift, one));
+          Value odd = cmp(P::ne, arith::AndIOp::create(b, l, q, one), c(0));
+          Value up = arith::OrIOp::create(
+              b, l, cmp(P::ugt, rem, half),
+              arith::AndIOp::create(b, l, cmp(P::eq, rem, half), odd));
+          q = arith::AddIOp::create(
+              b, l, q, arith::ExtUIOp::create(b, l, i32, up));
+          // q * 2^(eff - M): exact (q <= 2^(M+1), a power-of-two factor).
+          Value pow2Bits = arith::ShLIOp::create(
+              b, l, arith::AddIOp::create(b, l, eff, c(127 - mantBits)),
+              c(23));
+          Value pow2 = arith::BitcastOp::create(b, l, b.getF32Type(), pow2Bits);
+          Value qf = arith::UIToFPOp::create(b, l, b.getF32Type(), q);
+          Value v = arith::MulFOp::create(b, l, qf, pow2);
+          Value vBits = arith::BitcastOp::create(b, l, i32, v);
+          vBits = arith::MinUIOp::create(b, l, vBits, c(maxBits));
+          // Specials: f32 zero/subnormal -> +-0, inf -> +-max, NaN -> NaN.
+          vBits = sel(cmp(P::eq, f32Exp, c(0)), c(0), vBits);
+          vBits = sel(cmp(P::eq, mag, c(0x7F800000)), c(maxBits), vBits);
+          Value res = arith::OrIOp::create(b, l, sign, vBits);
+          res = sel(cmp(P::ugt, mag, c(0x7F800000)), c(0x7FFFFFFF), res);
+          return arith::BitcastOp::create(b, l, b.getF32Type(), res);
+        });
+    rw.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::uscale::lowering::populateElementwisePatterns(
@@ -291,5 +377,6 @@ void mlir::uscale::lowering::populateElementwisePatterns(
                ActivationLowering<TanhOp>, ActivationLowering<SigmoidOp>,
                ActivationLowering<GeluOp>, ActivationGradLowering,
                DropoutLowering, ScaleLowering, WeightedAddLowering,
-               ResidualSplitLowering, BroadcastToLowering, SumToLowering>(ctx);
+               ResidualSplitLowering, BroadcastToLowering, SumToLowering,
+               QuantizeLowering>(ctx);
 }
