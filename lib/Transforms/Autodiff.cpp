@@ -310,6 +310,30 @@ void eraseIfDead(Operation *op) {
   }
 }
 
+/// Turns the parameters of `func` into its leading arguments, in order of
+/// appearance; names and initialisers travel as argument attributes so a
+/// runner can own and initialise the storage.
+FailureOr<SmallVector<BlockArgument>> liftParameters(func::FuncOp func) {
+  OpBuilder b(func.getContext());
+  SmallVector<ParameterOp> paramOps(func.getBody().front().getOps<ParameterOp>());
+  SmallVector<BlockArgument> params;
+  for (auto [i, p] : llvm::enumerate(paramOps)) {
+    SmallVector<NamedAttribute> attrs{
+        b.getNamedAttr("uscale.param", p.getSymNameAttr()),
+        b.getNamedAttr("uscale.init",
+                       b.getStringAttr(stringifyInitKind(p.getInit())))};
+    if (auto v = p.getValueAttr())
+      attrs.push_back(b.getNamedAttr("uscale.value", v));
+    if (failed(func.insertArgument(i, p.getType(), b.getDictionaryAttr(attrs),
+                                   p.getLoc())))
+      return failure();
+    params.push_back(func.getArgument(i));
+    p.getResult().replaceAllUsesWith(params.back());
+    p.erase();
+  }
+  return params;
+}
+
 /// beta_i of a forward op: its chosen scales, the built-in factors of
 /// fixed-scale ops, or 1 for an unscaled op (exact gradient).
 SmallVector<double> backwardScales(Operation *op) {
@@ -351,9 +375,15 @@ struct AutodiffPass : public uscale::impl::AutodiffBase<AutodiffPass> {
           "first result");
       return signalPassFailure();
     }
-    for (func::FuncOp f : forwards)
+    for (func::FuncOp f : forwards) {
       if (failed(buildTrainStep(f)))
         return signalPassFailure();
+      // The forward keeps its name and takes the same leading parameter
+      // arguments: it is the evaluation entry point, and what finite
+      // differences of the compiled model differentiate.
+      if (failed(liftParameters(f)))
+        return signalPassFailure();
+    }
   }
 
   LogicalResult buildTrainStep(func::FuncOp forward);
@@ -369,24 +399,10 @@ LogicalResult AutodiffPass::buildTrainStep(func::FuncOp forward) {
   step.setSymName((forward.getSymName() + "_train_step").str());
   Block &body = step.getBody().front();
 
-  // Parameters become leading arguments; their names and initialisers
-  // travel as argument attributes.
-  SmallVector<ParameterOp> paramOps(body.getOps<ParameterOp>());
-  SmallVector<BlockArgument> params;
-  for (auto [i, p] : llvm::enumerate(paramOps)) {
-    SmallVector<NamedAttribute> attrs{
-        b.getNamedAttr("uscale.param", p.getSymNameAttr()),
-        b.getNamedAttr("uscale.init",
-                       b.getStringAttr(stringifyInitKind(p.getInit())))};
-    if (auto v = p.getValueAttr())
-      attrs.push_back(b.getNamedAttr("uscale.value", v));
-    if (failed(step.insertArgument(i, p.getType(),
-                                   b.getDictionaryAttr(attrs), p.getLoc())))
-      return failure();
-    params.push_back(step.getArgument(i));
-    p.getResult().replaceAllUsesWith(params.back());
-    p.erase();
-  }
+  FailureOr<SmallVector<BlockArgument>> lifted = liftParameters(step);
+  if (failed(lifted))
+    return failure();
+  SmallVector<BlockArgument> params = std::move(*lifted);
 
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   Value loss = ret.getOperand(0);

@@ -2,6 +2,9 @@
 // RUN: unit-scale-opt %s --uscale-autodiff='optimizer=adam lr=0.01 beta1=0.8 beta2=0.9 epsilon=1e-6' | FileCheck %s --check-prefix=ADAM
 // RUN: not unit-scale-opt %s --uscale-autodiff='optimizer=lion' 2>&1 | FileCheck %s --check-prefix=BADOPT
 
+// The forward keeps its name and gets the same leading parameter arguments.
+// SGD: func.func @net(%{{.*}}: tensor<8x4xf32> {uscale.init = "normal", uscale.param = "w"}, %{{.*}}: tensor<2x8xf32>, %{{.*}}: tensor<2xi64>) -> tensor<f32>
+// SGD-NOT: uscale.parameter
 // SGD-LABEL: func.func @net_train_step
 // SGD-SAME: (%[[W:.*]]: tensor<8x4xf32> {uscale.init = "normal", uscale.param = "w"}, %[[X:.*]]: tensor<2x8xf32>, %[[L:.*]]: tensor<2xi64>) -> (tensor<f32>, tensor<8x4xf32>)
 // SGD: %[[G:.*]] = uscale.matmul

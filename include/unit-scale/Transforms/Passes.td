@@ -106,7 +106,8 @@ def Autodiff : Pass<"uscale-autodiff", "ModuleOp"> {
     For each function whose first result is a scalar float loss, adds
     `@<name>_train_step`. Parameters become leading arguments (with
     `uscale.param`/`uscale.init` argument attributes) so a runner owns their
-    storage. Every backward op uses the forward op's beta, not its alpha:
+    storage; the forward function itself gets the same leading parameter
+    arguments (it stays the evaluation entry point). Every backward op uses the forward op's beta, not its alpha:
     `grad_x_i = beta_i * (df/dx_i)^T grad_y` (spec section 1); weighted
     residuals and their splits follow spec section 5, and cross entropy's
     backward is not divided by N. Ops without `scales` differentiate

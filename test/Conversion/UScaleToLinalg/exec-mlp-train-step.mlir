@@ -194,7 +194,7 @@ func.func @main() {
   // The forward with its parameters as constants and the train step agree,
   // and match Python (test/Conversion/UScaleToLinalg/Inputs/mlp_ref.py
   // prints 2.046484144532435).
-  %lf = func.call @mlp(%x, %lab) : (tensor<4x3xf64>, tensor<4xi64>) -> tensor<f64>
+  %lf = func.call @mlp(%w1, %b1, %w2, %b2, %x, %lab) : (tensor<3x5xf64>, tensor<5xf64>, tensor<4x5xf64>, tensor<4xf64>, tensor<4x3xf64>, tensor<4xi64>) -> tensor<f64>
   %r:5 = func.call @mlp_train_step(%w1, %b1, %w2, %b2, %x, %lab) : (tensor<3x5xf64>, tensor<5xf64>, tensor<4x5xf64>, tensor<4xf64>, tensor<4x3xf64>, tensor<4xi64>) -> (tensor<f64>, tensor<3x5xf64>, tensor<5xf64>, tensor<4x5xf64>, tensor<4xf64>)
   %lfv = tensor.extract %lf[] : tensor<f64>
   %lsv = tensor.extract %r#0[] : tensor<f64>
