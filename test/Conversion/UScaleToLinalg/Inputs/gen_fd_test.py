@@ -183,8 +183,9 @@ for n, s in PARAMS:
     w(f"  %{n} = arith.constant {VALUES[n]}")
 pargs = ", ".join(f"%{n}" for n, _ in PARAMS)
 w(f"  %r:{len(PARAMS) + 1} = func.call @model_train_step({pargs}, %tokens, %labels) : {STEP_SIG}")
-w("""  %lf = func.call @model(%tokens, %labels) : (tensor<2x4xi64>, tensor<8xi64>) -> tensor<f64>
-  %lfv = tensor.extract %lf[] : tensor<f64>
+# The forward takes the same leading parameter arguments as the step.
+w(f"  %lf = func.call @model({pargs}, %tokens, %labels) : ({P_TYPES}, {IN_TYPES}) -> tensor<f64>")
+w("""  %lfv = tensor.extract %lf[] : tensor<f64>
   %lsv = tensor.extract %r#0[] : tensor<f64>
   %same = arith.cmpf oeq, %lfv, %lsv : f64
   // CHECK: loss
