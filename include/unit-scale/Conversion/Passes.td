@@ -34,4 +34,41 @@ def UScaleToLinalg : Pass<"uscale-to-linalg", "::mlir::func::FuncOp"> {
   ];
 }
 
+def ParametersToArguments
+    : Pass<"uscale-parameters-to-arguments", "::mlir::ModuleOp"> {
+  let summary = "Turn uscale.parameter ops into leading function arguments";
+  let description = [{
+    For each function with `uscale.parameter` ops, removes them and adds one
+    leading argument per parameter, in program order, with the argument
+    attributes uscale-autodiff gives a train step's parameters:
+    `uscale.param` (name), `uscale.init` (normal | zeros | ones | data) and,
+    for `init data`, `uscale.value`. Run after uscale-autodiff, it gives the
+    forward function the train step's leading parameters, so a runner can
+    evaluate the loss (e.g. on validation data) with the same buffers.
+    A function that is called from elsewhere is left alone with an error.
+  }];
+}
+
+def WriteManifest : Pass<"uscale-write-manifest", "::mlir::ModuleOp"> {
+  let summary = "Write the JSON manifest of a compiled model's functions";
+  let description = [{
+    Writes `file`: for every public function with a body, its name, the
+    C entry points of the native library (`_mlir_ciface_<name>` and the
+    packed `uscale_<name>`), and each argument and result with its role
+    (param, adam_m, adam_v, adam_step, input; loss, grad, param, adam_m,
+    adam_v, output), parameter name, dtype and shape; every parameter once
+    with its init kind (and values for `init data`); and the scales of
+    every scaled op of the forward functions. Run it after uscale-autodiff
+    and uscale-parameters-to-arguments, before lowering. `optimizer` must be
+    the one given to uscale-autodiff: it says what a train step's results
+    are. docs/cpu-lowering.md documents the format.
+  }];
+  let options = [
+    Option<"file", "file", "std::string", /*default=*/"\"\"",
+           "Where to write the manifest (required)">,
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"none\"",
+           "none | sgd | adam, as given to uscale-autodiff">
+  ];
+}
+
 #endif // USCALE_CONVERSION_PASSES_TD

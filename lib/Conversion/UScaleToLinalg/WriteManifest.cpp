@@ -1,0 +1,242 @@
+//===- WriteManifest.cpp - uscale-write-manifest --------------------------===//
+//
+// The JSON a runner reads to drive a compiled model without MLIR: entry
+// points, argument and result roles, shapes and dtypes, parameters and
+// their initialisers, and the scales the model was compiled with.
+//
+//===----------------------------------------------------------------------===//
+#include "unit-scale/Conversion/Passes.h"
+#include "unit-scale/Dialect/UScale/IR/UScaleOps.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+namespace mlir::uscale {
+#define GEN_PASS_DEF_WRITEMANIFEST
+#include "unit-scale/Conversion/Passes.h.inc"
+} // namespace mlir::uscale
+
+using namespace mlir;
+using namespace mlir::uscale;
+
+namespace {
+
+std::string typeString(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  t.print(os);
+  return s;
+}
+
+void writeShape(llvm::json::OStream &j, RankedTensorType t) {
+  j.attribute("dtype", typeString(t.getElementType()));
+  j.attributeArray("shape", [&] {
+    for (int64_t d : t.getShape())
+      j.value(d);
+  });
+}
+
+void writeValues(llvm::json::OStream &j, DenseElementsAttr v) {
+  if (v.isSplat()) {
+    if (isa<FloatType>(v.getElementType()))
+      j.attribute("splat", v.getSplatValue<APFloat>().convertToDouble());
+    else
+      j.attribute("splat", v.getSplatValue<APInt>().getSExtValue());
+    return;
+  }
+  j.attributeArray("values", [&] {
+    if (isa<FloatType>(v.getElementType())) {
+      for (APFloat f : v.getValues<APFloat>())
+        j.value(f.convertToDouble());
+    } else {
+      for (APInt i : v.getValues<APInt>())
+        j.value(i.getSExtValue());
+    }
+  });
+}
+
+struct Role {
+  std::string role, name;
+};
+
+/// Roles of a function's arguments, from the attributes uscale-autodiff and
+/// uscale-parameters-to-arguments set.
+SmallVector<Role> argumentRoles(func::FuncOp f) {
+  SmallVector<Role> roles;
+  for (unsigned i = 0; i < f.getNumArguments(); ++i) {
+    Role r{"input", ""};
+    for (StringRef key : {"uscale.param", "uscale.adam_m", "uscale.adam_v"})
+      if (auto n = f.getArgAttrOfType<StringAttr>(i, key)) {
+        r.role = key.drop_front(strlen("uscale.")).str();
+        r.name = n.str();
+      }
+    if (f.getArgAttr(i, "uscale.adam_step"))
+      r.role = "adam_step";
+    roles.push_back(r);
+  }
+  return roles;
+}
+
+struct WriteManifestPass
+    : public uscale::impl::WriteManifestBase<WriteManifestPass> {
+  using WriteManifestBase::WriteManifestBase;
+
+  LogicalResult initialize(MLIRContext *ctx) override {
+    if (file.empty())
+      return emitError(UnknownLoc::get(ctx))
+             << "uscale-write-manifest: the file option is required";
+    if (optimizer != "none" && optimizer != "sgd" && optimizer != "adam")
+      return emitError(UnknownLoc::get(ctx))
+             << "uscale-write-manifest: unknown optimizer '" << optimizer
+             << "' (expected none, sgd or adam)";
+    return success();
+  }
+
+  /// Result roles: a train step returns the loss, then per `optimizer`
+  /// the gradients, the updated parameters, or those and Adam's moments.
+  LogicalResult resultRoles(func::FuncOp f, ArrayRef<Role> args,
+                            SmallVectorImpl<Role> &out) {
+    SmallVector<std::string> params;
+    for (const Role &r : args)
+      if (r.role == "param")
+        params.push_back(r.name);
+    unsigned n = f.getNumResults();
+    if (!f.getSymName().ends_with("_train_step")) {
+      for (unsigned i = 0; i < n; ++i) {
+        auto t = dyn_cast<RankedTensorType>(f.getResultTypes()[i]);
+        bool loss = i == 0 && t && t.getRank() == 0;
+        out.push_back({loss ? "loss" : "output", ""});
+      }
+      return success();
+    }
+    SmallVector<StringRef> groups;
+    if (optimizer == "none")
+      groups = {"grad"};
+    else if (optimizer == "sgd")
+      groups = {"param"};
+    else
+      groups = {"param", "adam_m", "adam_v"};
+    if (n != 1 + groups.size() * params.size())
+      return f.emitOpError("has ")
+             << n << " results; a train step with " << params.size()
+             << " parameters and optimizer=" << optimizer << " has "
+             << 1 + groups.size() * params.size()
+             << " (is the optimizer option the one given to uscale-autodiff?)";
+    out.push_back({"loss", ""});
+    for (StringRef g : groups)
+      for (const std::string &p : params)
+        out.push_back({g.str(), p});
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::string error;
+    auto output = openOutputFile(file, &error);
+    if (!output) {
+      module.emitError("uscale-write-manifest: ") << error;
+      return signalPassFailure();
+    }
+    SmallVector<func::FuncOp> funcs;
+    for (auto f : module.getOps<func::FuncOp>())
+      if (!f.isExternal() && f.isPublic())
+        funcs.push_back(f);
+
+    llvm::json::OStream j(output->os(), /*IndentSize=*/2);
+    bool failedAny = false;
+    llvm::StringSet<> seenParams;
+    j.object([&] {
+      j.attribute("format", "unit-scale-manifest/1");
+      j.attribute("abi", "memref-descriptors/out-params");
+      j.attribute("optimizer", optimizer);
+      j.attributeArray("functions", [&] {
+        for (func::FuncOp f : funcs) {
+          SmallVector<Role> args = argumentRoles(f), results;
+          if (failed(resultRoles(f, args, results))) {
+            failedAny = true;
+            continue;
+          }
+          j.object([&] {
+            j.attribute("name", f.getSymName());
+            j.attribute("kind", f.getSymName().ends_with("_train_step")
+                                    ? "train_step"
+                                    : "forward");
+            j.attribute("ciface", ("_mlir_ciface_" + f.getSymName()).str());
+            j.attribute("packed", ("uscale_" + f.getSymName()).str());
+            auto entry = [&](Type ty, const Role &r) {
+              j.object([&] {
+                j.attribute("role", r.role);
+                if (!r.name.empty())
+                  j.attribute("param", r.name);
+                if (auto t = dyn_cast<RankedTensorType>(ty))
+                  writeShape(j, t);
+                else
+                  j.attribute("type", typeString(ty));
+              });
+            };
+            j.attributeArray("args", [&] {
+              for (auto [ty, r] : llvm::zip(f.getArgumentTypes(), args))
+                entry(ty, r);
+            });
+            j.attributeArray("results", [&] {
+              for (auto [ty, r] : llvm::zip(f.getResultTypes(), results))
+                entry(ty, r);
+            });
+          });
+        }
+      });
+      j.attributeArray("parameters", [&] {
+        for (func::FuncOp f : funcs)
+          for (unsigned i = 0; i < f.getNumArguments(); ++i) {
+            auto name = f.getArgAttrOfType<StringAttr>(i, "uscale.param");
+            if (!name || !seenParams.insert(name.getValue()).second)
+              continue;
+            j.object([&] {
+              j.attribute("name", name.getValue());
+              if (auto init = f.getArgAttrOfType<StringAttr>(i, "uscale.init"))
+                j.attribute("init", init.getValue());
+              writeShape(j, cast<RankedTensorType>(f.getArgumentTypes()[i]));
+              if (auto v = f.getArgAttrOfType<DenseElementsAttr>(
+                      i, "uscale.value"))
+                writeValues(j, v);
+            });
+          }
+      });
+      // The forward functions' scales (a train step repeats them and adds
+      // its backward ops, whose alphas are these betas).
+      j.attributeArray("scales", [&] {
+        for (func::FuncOp f : funcs) {
+          if (f.getSymName().ends_with("_train_step"))
+            continue;
+          f.walk([&](ScaledOpInterface op) {
+            ScalesAttr s = op.getScalesAttr();
+            if (!s)
+              return;
+            j.object([&] {
+              j.attribute("function", f.getSymName());
+              j.attribute("op", op->getName().getStringRef());
+              std::string loc;
+              llvm::raw_string_ostream los(loc);
+              op->getLoc().print(los);
+              j.attribute("loc", loc);
+              j.attribute("alpha", s.getAlphaValue());
+              j.attributeArray("beta", [&] {
+                for (double b : s.getBetaValues())
+                  j.value(b);
+              });
+            });
+          });
+        }
+      });
+    });
+    output->os() << "\n";
+    if (failedAny)
+      return signalPassFailure();
+    output->keep();
+  }
+};
+
+} // namespace
