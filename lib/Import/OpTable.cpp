@@ -972,8 +972,17 @@ static LogicalResult buildSoftmaxCrossEntropy(NodeImporter &n) {
   if (reduction != "mean")
     return n.emitError() << "attribute 'reduction' = \"" << reduction
                          << "\" is not supported (only \"mean\")";
-  if (failed(n.rejectAttr("ignore_index", "labels are never ignored")))
+  // PyTorch always writes ignore_index (default -100). A negative index can
+  // never equal a valid label (labels lie in [0, V)), so it changes nothing;
+  // a class index would need masking, which uscale does not do.
+  int64_t ignoreIndex = -1;
+  if (failed(n.getAttr("ignore_index", ignoreIndex)))
     return failure();
+  if (ignoreIndex >= 0)
+    return n.emitError() << "attribute 'ignore_index' = " << ignoreIndex
+                         << " is not supported: labels are never ignored "
+                            "(a negative ignore_index, PyTorch's default "
+                            "-100, is accepted)";
   if (n.hasInput(2))
     return n.emitError() << "input 2 (class weights) is not supported";
   auto scores = n.getFloatTensor(0);
