@@ -73,3 +73,15 @@ func.func @mask(%s: tensor<4x4xf32>) -> tensor<4x4xf32> {
   %0 = uscale.add %s, %m : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
+
+// -----
+
+// Multiplying by a constant c (an exporter's 1/sqrt(d_head)) scales the std
+// by |c|: alpha = beta_x = 1/|c| = 4.
+// CHECK-LABEL: func.func @const_mul
+// CHECK: uscale.mul {{.*}} scales <alpha = 4.000000e+00, beta = [4.000000e+00, 1.000000e+00]>
+func.func @const_mul(%s: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %c = arith.constant dense<0.25> : tensor<f32>
+  %0 = uscale.mul %s, %c : (tensor<4x4xf32>, tensor<f32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "unit-scale/Dialect/UScale/IR/UScaleOps.h"
 
+#include "mlir/IR/Matchers.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -113,9 +115,25 @@ FailureOr<Scales> SubOp::computeIdealScales() {
   USCALE_REQUIRE_STATIC();
   return sumScales(*this);
 }
+/// The value of a splat float constant operand (an exporter's 1/sqrt(d)).
+static std::optional<double> splatConstant(Value v) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat())
+    return std::nullopt;
+  return attr.getSplatValue<APFloat>().convertToDouble();
+}
+
 FailureOr<Scales> MulOp::computeIdealScales() {
   USCALE_REQUIRE_STATIC();
   Operation *op = getOperation();
+  // x * c for a constant c has std |c|: alpha = beta = 1/|c| (section 2).
+  for (unsigned i = 0; i < 2; ++i)
+    if (std::optional<double> c = splatConstant(op->getOperand(i));
+        c && *c != 0.0 && std::isfinite(*c)) {
+      Scales s{1.0 / std::abs(*c), {1.0, 1.0}};
+      s.beta[1 - i] = s.alpha;
+      return s;
+    }
   return Scales{1.0, {broadcastBeta(op, 0), broadcastBeta(op, 1)}};
 }
 
