@@ -71,4 +71,19 @@ def WriteManifest : Pass<"uscale-write-manifest", "::mlir::ModuleOp"> {
   ];
 }
 
+def CpuLoopOrder : Pass<"uscale-cpu-loop-order", "::mlir::func::FuncOp"> {
+  let summary = "Loop order for plain CPU loops: GEMM reductions outside";
+  let description = [{
+    Rewrites every linalg.matmul / linalg.batch_matmul whose B operand is
+    read as B[k, n] into a linalg.generic with loops (batch, m, k, n): the
+    innermost loop then walks B and C contiguously instead of running a dot
+    product down a column of B (a 512^3 f32 GEMM runs about 6x faster,
+    docs/cpu-lowering.md). A 2-D matmul reading B[n, k] (a transposed
+    weight) first gets B transposed once (linalg.transpose). Part of
+    uscale-lower-to-llvm, on tensors, before bufferization.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // USCALE_CONVERSION_PASSES_TD

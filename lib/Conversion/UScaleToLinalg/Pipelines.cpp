@@ -11,13 +11,13 @@ using namespace mlir;
 
 namespace {
 // uscale -> linalg on tensors; arith/math on whole tensors (the optimizer
-// update) -> linalg; bufferize with plain (identity-layout) memrefs at
+// update) -> linalg; GEMM loop order for the CPU; bufferize with plain (identity-layout) memrefs at
 // function boundaries; free temporaries; loops; LLVM (vector.print too,
 // which the execution tests use).
 std::string lowerToLLVMText(bool aot) {
   std::string p =
       "func.func(uscale-to-linalg,convert-elementwise-to-linalg,"
-      "canonicalize),"
+      "canonicalize,uscale-cpu-loop-order),"
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},";
   // Ahead of time: results become caller-owned out-parameters (a returned
