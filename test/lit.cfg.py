@@ -29,6 +29,6 @@ config.substitutions.append(("%mlir_runner_libs", "-shared-libs=" + ",".join(
     ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])))
 
 tools = ["unit-scale-opt", "unit-scale-translate", "mlir-opt", "mlir-runner",
-         "unit-scale-compile",
+         "unit-scale-compile", "unit-scale-run",
          ToolSubst("%mlir_lib_dir", config.mlir_lib_dir)]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

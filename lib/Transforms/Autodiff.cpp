@@ -392,6 +392,33 @@ struct AutodiffPass : public uscale::impl::AutodiffBase<AutodiffPass> {
                        Value loss);
 };
 
+/// Tags the ops that compute a parameter's gradient contribution with
+/// `uscale.param_grad`: the op defining `v`, and the ops of the same vjp
+/// (created after `last`) used only by tagged ops. Passes that treat
+/// parameter gradients apart from activation gradients read the tag
+/// (uscale-instrument-stats: parameter gradients feed the f32 optimizer,
+/// not an FP8 matmul).
+static void markParameterGradient(Value v, Operation *last, Operation *ret) {
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return;
+  StringRef tag = "uscale.param_grad";
+  UnitAttr unit = UnitAttr::get(def->getContext());
+  auto onlyFeedsParameterGradients = [&](Operation *op) {
+    return !op->use_empty() && llvm::all_of(op->getUsers(), [&](Operation *u) {
+      return u == ret || u->hasAttr(tag);
+    });
+  };
+  // A multi-result op (norm_grad) may also compute an activation gradient:
+  // tag it only when all its results go to parameter gradients.
+  if (def->getNumResults() == 1 || onlyFeedsParameterGradients(def))
+    def->setAttr(tag, unit);
+  for (Operation *op = def->getPrevNode(); op && op != last;
+       op = op->getPrevNode())
+    if (onlyFeedsParameterGradients(op))
+      op->setAttr(tag, unit);
+}
+
 LogicalResult AutodiffPass::buildTrainStep(func::FuncOp forward) {
   OpBuilder b(forward->getContext());
   b.setInsertionPointAfter(forward);
@@ -410,6 +437,9 @@ LogicalResult AutodiffPass::buildTrainStep(func::FuncOp forward) {
   GradientBuilder gb(b);
   DenseMap<Value, Value> grad;
   SmallVector<Operation *> deadCandidates;
+  // (parameter gradient contribution, op before its vjp): tagged once the
+  // whole backward exists, when every value's users are known.
+  SmallVector<std::pair<Value, Operation *>> paramGradients;
   auto lossType = cast<RankedTensorType>(loss.getType());
   auto seed = arith::ConstantOp::create(
       b, ret.getLoc(),
@@ -443,6 +473,7 @@ LogicalResult AutodiffPass::buildTrainStep(func::FuncOp forward) {
       continue;
     SmallVector<Value> vjps;
     SmallVector<double> mult;
+    Operation *last = ret->getPrevNode(); // ops after it are this vjp's
     if (failed(gb.vjp(op, g, vjps, mult)))
       return failure();
     SmallVector<double> beta = backwardScales(op);
@@ -462,8 +493,13 @@ LogicalResult AutodiffPass::buildTrainStep(func::FuncOp forward) {
       Value &acc = grad[operand];
       acc = acc ? AddOp::create(b, op->getLoc(), acc, gi, nullptr).getResult()
                 : gi;
+      if (llvm::is_contained(params, operand))
+        paramGradients.push_back({acc, last});
     }
   }
+
+  for (auto [v, last] : llvm::reverse(paramGradients))
+    markParameterGradient(v, last, ret);
 
   // Backward ops built for operands that turned out not to need a
   // gradient (e.g. the data input of the first layer).

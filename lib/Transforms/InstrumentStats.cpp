@@ -2,6 +2,9 @@
 #include "unit-scale/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
 
 namespace mlir::uscale {
 #define GEN_PASS_DEF_INSTRUMENTSTATS
@@ -23,9 +26,28 @@ std::string nameOf(Operation *op, unsigned result) {
     name = n.getName().str();
   else
     name = op->getName().stripDialect().str();
+  if (isa<ResidualSplitOp>(op)) // shares its weighted add's name
+    name += ".split";
   if (op->getNumResults() > 1)
     name += "#" + std::to_string(result);
   return name;
+}
+
+/// True for the result of adding a constant mask (entries of magnitude
+/// >= 1e4 or infinite, e.g. a causal mask's -1e9): its std measures the
+/// mask, not the data, and no FP8 cast ever sees it.
+bool isMaskAdd(Operation *op) {
+  if (!isa<AddOp, SubOp>(op))
+    return false;
+  for (Value v : op->getOperands()) {
+    DenseFPElementsAttr c;
+    if (!matchPattern(v, m_Constant(&c)))
+      continue;
+    for (APFloat f : c.getValues<APFloat>())
+      if (f.isInfinity() || std::fabs(f.convertToDouble()) >= 1e4)
+        return true;
+  }
+  return false;
 }
 
 /// Backward ops are the ones that depend on autodiff's loss seed.
@@ -58,6 +80,20 @@ Value buildStd(OpBuilder &b, Location loc, Value x) {
   return math::SqrtOp::create(b, loc, var);
 }
 
+/// A parameter gradient (or a partial of one): uscale-autodiff tags the
+/// ops that compute them. A multi-result op may compute both kinds
+/// (norm_grad: input, gain and bias gradients): its result counts as a
+/// parameter gradient when only tagged ops (or the return) use it.
+bool isParameterGradient(OpResult r) {
+  Operation *op = r.getOwner();
+  if (op->hasAttr("uscale.param_grad"))
+    return true;
+  return op->getNumResults() > 1 && !r.use_empty() &&
+         llvm::all_of(r.getUsers(), [](Operation *u) {
+           return isa<func::ReturnOp>(u) || u->hasAttr("uscale.param_grad");
+         });
+}
+
 struct InstrumentStatsPass
     : public uscale::impl::InstrumentStatsBase<InstrumentStatsPass> {
   void runOnOperation() override {
@@ -76,13 +112,18 @@ struct InstrumentStatsPass
       // activations for weight gradients) repeat forward tensors.
       if (inBackward && !grads.contains(op.getResult(0)))
         continue;
+      if (isMaskAdd(&op))
+        continue;
       for (OpResult r : op.getResults()) {
         auto t = dyn_cast<RankedTensorType>(r.getType());
         if (!t || t.getRank() == 0 || !isa<FloatType>(t.getElementType()) ||
             !t.hasStaticShape())
           continue;
         std::string name = nameOf(&op, r.getResultNumber());
-        tracked.push_back({r, grads.contains(r) ? "grad:" + name : name});
+        // Parameter gradients feed the f32 optimizer, not an FP8 matmul.
+        tracked.push_back({r, !grads.contains(r)       ? name
+                              : isParameterGradient(r) ? "wgrad:" + name
+                                                       : "grad:" + name});
       }
     }
     OpBuilder b(ret);

@@ -13,12 +13,16 @@
 // CHECK: %[[LOSS:.*]] = uscale.softmax_cross_entropy %[[R:.*]], %[[L]] scales
 // CHECK: %[[ONE:.*]] = arith.constant {uscale.grad_seed} dense<1.000000e+00> : tensor<f32>
 // CHECK: %[[DR:.*]] = uscale.softmax_cross_entropy_grad %[[R]], %[[L]], %[[ONE]] scales <alpha = 4.131182235954{{[0-9]*}}
+// Activation gradients are untagged; the ops computing parameter gradients
+// carry uscale.param_grad (read by uscale-instrument-stats).
 // CHECK: %[[DA:.*]] = uscale.linear %[[DR]], %[[W2]] transpose_weight scales <alpha = 0.2102241038134{{[0-9]*}}
+// CHECK-NOT: param_grad
+// CHECK-SAME: -> tensor<8x32xf32>
 // CHECK: %[[AT:.*]] = uscale.transpose %[[A:.*]] perm = [1, 0]
-// CHECK: %[[DW2:.*]] = uscale.matmul %[[AT]], %[[DR]] scales <alpha = 0.35355339059327373
+// CHECK: %[[DW2:.*]] = uscale.matmul %[[AT]], %[[DR]] scales <alpha = 0.35355339059327373{{.*}}{uscale.param_grad}
 // CHECK: %[[DH:.*]] = uscale.activation_grad relu %[[H:.*]], %[[DA]] scales <alpha = 1.556389344756{{[0-9]*}}
 // CHECK: %[[DW1:.*]] = uscale.matmul %{{.*}}, %[[DH]] scales <alpha = 0.35355339059327373
-// CHECK: %[[DB1:.*]] = uscale.sum_to %[[DH]] scales <alpha = 0.35355339059327373, beta = [1.000000e+00]> : tensor<8x32xf32> -> tensor<32xf32>
+// CHECK: %[[DB1:.*]] = uscale.sum_to %[[DH]] scales <alpha = 0.35355339059327373, beta = [1.000000e+00]> {uscale.param_grad} : tensor<8x32xf32> -> tensor<32xf32>
 // CHECK-NOT: uscale.scale
 // CHECK: return %[[LOSS]], %[[DW1]], %[[DB1]], %[[DW2]]
 
@@ -67,7 +71,7 @@ func.func @trunk(%x: tensor<8x16xf32>, %l: tensor<8xi64>) -> tensor<f32> {
 // A tied weight accumulates both uses' gradients.
 // EXACT-LABEL: func.func @tied_train_step
 // EXACT: %[[CE:.*]] = uscale.softmax_cross_entropy_grad %{{.*}} scales <alpha = 2.500000e-01
-// EXACT: %[[G2:.*]] = uscale.matmul %{{.*}}, %[[CE]] : (tensor<8x4xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
+// EXACT: %[[G2:.*]] = uscale.matmul %{{.*}}, %[[CE]] {uscale.param_grad} : (tensor<8x4xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
 // EXACT: %[[G1:.*]] = uscale.matmul %{{.*}}, %{{.*}} : (tensor<8x4xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
 // EXACT: %[[SUM:.*]] = uscale.add %[[G2]], %[[G1]]
 // EXACT: return %{{.*}}, %[[SUM]]

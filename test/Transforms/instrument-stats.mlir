@@ -2,11 +2,11 @@
 
 // Every float tensor a uscale op produces gets its std appended to the
 // results, named after the op; a gradient is named after the op whose
-// backward produced it, prefixed grad: ("grad:loss" is d loss / d logits,
-// "grad:fc" is fc's weight gradient).
+// backward produced it, prefixed grad: ("grad:loss" is d loss / d logits),
+// or wgrad: for parameter gradients ("wgrad:fc" is fc's weight gradient).
 // CHECK-LABEL: func.func @net_train_step
 // CHECK-SAME: -> (tensor<f32>, tensor<8x4xf32>, tensor<f32>, tensor<f32>, tensor<f32>)
-// CHECK-SAME: attributes {uscale.stat_names = ["fc", "grad:loss", "grad:fc"]}
+// CHECK-SAME: attributes {uscale.stat_names = ["fc", "grad:loss", "wgrad:fc"]}
 // std(fc) = sqrt(mean((x - mean x)^2)):
 // CHECK: %[[FLAT:.*]] = uscale.reshape %[[FC:.*]] : tensor<2x4xf32> -> tensor<8xf32>
 // CHECK: %[[MU:.*]] = uscale.reduce_mean %[[FLAT]] axes = [0] {keepdims = false} : tensor<8xf32> -> tensor<f32>

@@ -163,11 +163,33 @@ def InstrumentStats : Pass<"uscale-instrument-stats", "func::FuncOp"> {
     op (forward activations and, in a train step, gradients), computed in
     two passes as sqrt(mean((x - mean(x))^2)). The function gets a
     `uscale.stat_names` array attribute naming each appended result after
-    the producing op's location name, prefixed `grad:` for backward ops.
+    the producing op's location name, prefixed `grad:` for backward ops and
+    `wgrad:` for backward values that flow only into the returned
+    gradients (parameter gradients and their partials, which feed the f32
+    optimizer rather than an FP8 matmul). The result of
+    adding a constant mask (entries of magnitude >= 1e4) is skipped: its
+    std measures the mask.
   }];
   let dependentDialects = ["::mlir::math::MathDialect"];
   let statistics = [
     Statistic<"numStats", "stats", "Tensors instrumented">
+  ];
+}
+
+def SetFloatType : Pass<"uscale-set-float-type", "ModuleOp"> {
+  let summary = "Retype every f32 tensor of the model to another float type";
+  let description = [{
+    Rewrites, in place, every f32 tensor type in the module (function
+    signatures, block arguments, op results) and every f32 dense constant
+    to `type`. Its use is evidence, not speed: compiling a model in f64
+    makes finite-difference gradient checks precise enough to test the
+    unit-scaling theorem to 1e-3 (docs/autodiff.md). Run it right after
+    import, before any scale or autodiff pass. FP8 casts (uscale.quantize)
+    are defined on f32 and are rejected.
+  }];
+  let options = [
+    Option<"type", "type", "std::string", /*default=*/"\"f64\"",
+           "f16 | bf16 | f32 | f64">
   ];
 }
 

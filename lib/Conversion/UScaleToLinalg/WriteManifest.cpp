@@ -62,8 +62,72 @@ struct Role {
   std::string role, name;
 };
 
+/// The name the importer gave a function argument (its NameLoc), or "".
+std::string argumentName(func::FuncOp f, unsigned i) {
+  if (f.isExternal())
+    return "";
+  Location loc = f.getArgument(i).getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location l : fused.getLocations())
+      if (isa<NameLoc>(l))
+        loc = l;
+  if (auto n = dyn_cast<NameLoc>(loc))
+    return n.getName().str();
+  return "";
+}
+
+/// What an integer input feeds, so that a runner can make data for it:
+/// gather indices ("indices") or cross-entropy labels ("labels"), with the
+/// exclusive upper bound of valid values (table rows, classes). Returns
+/// false when no such use is found.
+bool integerInputUse(Value arg, std::string &use, int64_t &bound) {
+  for (OpOperand &u : arg.getUses()) {
+    Operation *op = u.getOwner();
+    if (auto g = dyn_cast<GatherOp>(op)) {
+      if (u.getOperandNumber() != 1)
+        continue;
+      use = "indices";
+      bound = cast<RankedTensorType>(g.getOperand(0).getType()).getShape()[0];
+      return true;
+    }
+    if (isa<SoftmaxCrossEntropyOp>(op) && u.getOperandNumber() == 1) {
+      use = "labels";
+      bound = cast<RankedTensorType>(op->getOperand(0).getType()).getShape().back();
+      return true;
+    }
+  }
+  return false;
+}
+
+/// fan_in of a parameter used as a matmul/linear weight (the contracted
+/// dimension): a runner's conventional (non-unit) initialisation needs it.
+std::optional<int64_t> weightFanIn(Value param) {
+  auto t = cast<RankedTensorType>(param.getType());
+  if (t.getRank() < 2)
+    return std::nullopt;
+  // Look through FP8 casts (uscale-cast-fp8 quantizes weights first).
+  SmallVector<Value> values{param};
+  while (!values.empty()) {
+    Value v = values.pop_back_val();
+    for (OpOperand &u : v.getUses()) {
+      Operation *op = u.getOwner();
+      if (isa<QuantizeOp>(op)) {
+        values.push_back(op->getResult(0));
+        continue;
+      }
+      if (u.getOperandNumber() != 1)
+        continue;
+      if (auto l = dyn_cast<LinearOp>(op))
+        return t.getShape()[t.getRank() - (l.getTransposeWeight() ? 1 : 2)];
+      if (isa<MatMulOp>(op))
+        return t.getShape()[t.getRank() - 2];
+    }
+  }
+  return std::nullopt;
+}
+
 /// Roles of a function's arguments, from the attributes uscale-autodiff and
-/// uscale-parameters-to-arguments set.
+/// uscale-parameters-to-arguments set; inputs carry their imported names.
 SmallVector<Role> argumentRoles(func::FuncOp f) {
   SmallVector<Role> roles;
   for (unsigned i = 0; i < f.getNumArguments(); ++i) {
@@ -75,6 +139,8 @@ SmallVector<Role> argumentRoles(func::FuncOp f) {
       }
     if (f.getArgAttr(i, "uscale.adam_step"))
       r.role = "adam_step";
+    if (r.role == "input")
+      r.name = argumentName(f, i);
     roles.push_back(r);
   }
   return roles;
@@ -104,12 +170,22 @@ struct WriteManifestPass
       if (r.role == "param")
         params.push_back(r.name);
     unsigned n = f.getNumResults();
+    // uscale-instrument-stats appends one std per tracked tensor, named.
+    SmallVector<Role> stats;
+    if (auto names = f->getAttrOfType<ArrayAttr>("uscale.stat_names"))
+      for (auto name : names.getAsValueRange<StringAttr>())
+        stats.push_back({"stat", name.str()});
+    if (stats.size() > n)
+      return f.emitOpError("has fewer results than uscale.stat_names");
+    n -= stats.size();
+    auto appendStats = [&] { out.append(stats.begin(), stats.end()); };
     if (!f.getSymName().ends_with("_train_step")) {
       for (unsigned i = 0; i < n; ++i) {
         auto t = dyn_cast<RankedTensorType>(f.getResultTypes()[i]);
         bool loss = i == 0 && t && t.getRank() == 0;
         out.push_back({loss ? "loss" : "output", ""});
       }
+      appendStats();
       return success();
     }
     SmallVector<StringRef> groups;
@@ -129,6 +205,7 @@ struct WriteManifestPass
     for (StringRef g : groups)
       for (const std::string &p : params)
         out.push_back({g.str(), p});
+    appendStats();
     return success();
   }
 
@@ -166,11 +243,21 @@ struct WriteManifestPass
                                     : "forward");
             j.attribute("ciface", ("_mlir_ciface_" + f.getSymName()).str());
             j.attribute("packed", ("uscale_" + f.getSymName()).str());
-            auto entry = [&](Type ty, const Role &r) {
+            auto entry = [&](Type ty, const Role &r, Value arg = {}) {
               j.object([&] {
                 j.attribute("role", r.role);
                 if (!r.name.empty())
-                  j.attribute("param", r.name);
+                  j.attribute(r.role == "input" || r.role == "stat" ? "name"
+                                                                     : "param",
+                              r.name);
+                std::string use;
+                int64_t bound = 0;
+                if (arg && r.role == "input" &&
+                    isa<IntegerType>(getElementTypeOrSelf(ty)) &&
+                    integerInputUse(arg, use, bound)) {
+                  j.attribute("use", use);
+                  j.attribute("bound", bound);
+                }
                 if (auto t = dyn_cast<RankedTensorType>(ty))
                   writeShape(j, t);
                 else
@@ -178,8 +265,9 @@ struct WriteManifestPass
               });
             };
             j.attributeArray("args", [&] {
-              for (auto [ty, r] : llvm::zip(f.getArgumentTypes(), args))
-                entry(ty, r);
+              for (auto [ty, r, arg] :
+                   llvm::zip(f.getArgumentTypes(), args, f.getArguments()))
+                entry(ty, r, arg);
             });
             j.attributeArray("results", [&] {
               for (auto [ty, r] : llvm::zip(f.getResultTypes(), results))
@@ -199,6 +287,8 @@ struct WriteManifestPass
               if (auto init = f.getArgAttrOfType<StringAttr>(i, "uscale.init"))
                 j.attribute("init", init.getValue());
               writeShape(j, cast<RankedTensorType>(f.getArgumentTypes()[i]));
+              if (auto fanIn = weightFanIn(f.getArgument(i)))
+                j.attribute("fan_in", *fanIn);
               if (auto v = f.getArgAttrOfType<DenseElementsAttr>(
                       i, "uscale.value"))
                 writeValues(j, v);

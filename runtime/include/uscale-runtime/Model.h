@@ -1,0 +1,124 @@
+//===- Model.h - A compiled model, loaded without MLIR ----------*- C++ -*-===//
+//
+// unit-scale-compile turns a model into lib<name>.so with one C entry point
+// per function, `void uscale_<fn>(void **descriptors)`, and an embedded JSON
+// manifest (`uscale_manifest()`) naming every argument and result: its role
+// (param, adam_m, adam_v, adam_step, input; loss, grad, param, adam_m,
+// adam_v, output, stat), dtype and shape. This is the runner's view of such
+// a library: it dlopens it, reads the manifest, owns the tensors, and calls
+// the entry points. Plain C++17 and libdl: no MLIR at run time, so the
+// runner travels to machines that only have the compiled model.
+//
+//===----------------------------------------------------------------------===//
+#ifndef USCALE_RUNTIME_MODEL_H
+#define USCALE_RUNTIME_MODEL_H
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace uscale::rt {
+
+enum class DType { F32, F64, I64, I32 };
+
+/// Parses "f32", "f64", "i64", "i32"; nullopt for anything else.
+std::optional<DType> parseDType(const std::string &s);
+size_t dtypeSize(DType t);
+bool isFloat(DType t);
+
+/// One argument or result of an entry point, as the manifest describes it.
+struct TensorSpec {
+  std::string role; ///< param, adam_m, adam_v, adam_step, input, loss, ...
+  std::string name; ///< parameter name, input name, or stat name
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  std::string use;   ///< integer inputs: "indices" or "labels"
+  int64_t bound = 0; ///< integer inputs: exclusive upper bound of values
+  int64_t numElements() const;
+};
+
+/// A dense row-major tensor with the memref descriptor the ABI passes.
+class Tensor {
+public:
+  Tensor() = default;
+  Tensor(DType dtype, std::vector<int64_t> shape);
+  Tensor(const Tensor &other);
+  Tensor &operator=(const Tensor &other);
+
+  DType dtype() const { return dtype_; }
+  const std::vector<int64_t> &shape() const { return shape_; }
+  int64_t size() const { return size_; }
+  double get(int64_t i) const;
+  void set(int64_t i, double v);
+  std::vector<double> toDoubles() const;
+  /// The strided memref descriptor (rebuilt on every call: cheap, and
+  /// copies of a Tensor never point into each other's storage).
+  void *descriptor();
+
+private:
+  DType dtype_ = DType::F32;
+  std::vector<int64_t> shape_;
+  int64_t size_ = 0;
+  std::vector<unsigned char> data_;
+  std::vector<int64_t> desc_;
+};
+
+struct FunctionSpec {
+  std::string name, kind, packed; ///< kind: "forward" or "train_step"
+  std::vector<TensorSpec> args, results;
+  void (*entry)(void **) = nullptr;
+};
+
+struct ParameterSpec {
+  std::string name, init; ///< init: normal, zeros, ones, data
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  std::optional<int64_t> fanIn; ///< set for matmul/linear weights
+  std::vector<double> values;   ///< init data (splat: one value)
+};
+
+/// A loaded lib<name>.so.
+class Model {
+public:
+  /// Loads the library and parses its manifest; on failure returns null and
+  /// says why in `error`.
+  static std::unique_ptr<Model> load(const std::string &path,
+                                     std::string &error);
+  ~Model();
+
+  const std::string &path() const { return path_; }
+  const std::string &optimizer() const { return optimizer_; }
+  const std::vector<FunctionSpec> &functions() const { return functions_; }
+  const std::vector<ParameterSpec> &parameters() const { return params_; }
+  /// The first function of `kind`, or null.
+  const FunctionSpec *find(const std::string &kind) const;
+
+  /// Calls `f`: `args` and `results` are in manifest order; results must be
+  /// allocated by the caller (see allocate) and must not alias arguments.
+  void call(const FunctionSpec &f, const std::vector<Tensor *> &args,
+            const std::vector<Tensor *> &results) const;
+
+private:
+  Model() = default;
+  std::string path_, optimizer_;
+  void *handle_ = nullptr;
+  std::vector<FunctionSpec> functions_;
+  std::vector<ParameterSpec> params_;
+};
+
+/// A zero tensor shaped as `spec` says.
+Tensor allocate(const TensorSpec &spec);
+
+/// Parses a manifest (the JSON text of uscale_manifest()); entry pointers
+/// are left null. Exposed for tests. Returns false and sets `error` on a
+/// malformed manifest.
+bool parseManifest(const std::string &text, std::string &optimizer,
+                   std::vector<FunctionSpec> &functions,
+                   std::vector<ParameterSpec> &params, std::string &error);
+
+} // namespace uscale::rt
+
+#endif // USCALE_RUNTIME_MODEL_H

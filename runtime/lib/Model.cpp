@@ -1,0 +1,279 @@
+//===- Model.cpp - Load a compiled model and call it ----------------------===//
+#include "uscale-runtime/Model.h"
+
+#include <cstring>
+#include <dlfcn.h>
+#include <nlohmann/json.hpp>
+
+namespace uscale::rt {
+
+std::optional<DType> parseDType(const std::string &s) {
+  if (s == "f32")
+    return DType::F32;
+  if (s == "f64")
+    return DType::F64;
+  if (s == "i64")
+    return DType::I64;
+  if (s == "i32")
+    return DType::I32;
+  return std::nullopt;
+}
+
+size_t dtypeSize(DType t) {
+  return t == DType::F64 || t == DType::I64 ? 8 : 4;
+}
+
+bool isFloat(DType t) { return t == DType::F32 || t == DType::F64; }
+
+int64_t TensorSpec::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+Tensor::Tensor(DType dtype, std::vector<int64_t> shape)
+    : dtype_(dtype), shape_(std::move(shape)) {
+  size_ = 1;
+  for (int64_t d : shape_)
+    size_ *= d;
+  // At least one element of storage so that rank-0 and empty tensors still
+  // have a valid pointer.
+  data_.assign(std::max<int64_t>(size_, 1) * dtypeSize(dtype_), 0);
+}
+
+Tensor::Tensor(const Tensor &o)
+    : dtype_(o.dtype_), shape_(o.shape_), size_(o.size_), data_(o.data_) {}
+
+Tensor &Tensor::operator=(const Tensor &o) {
+  dtype_ = o.dtype_;
+  shape_ = o.shape_;
+  size_ = o.size_;
+  data_ = o.data_;
+  desc_.clear();
+  return *this;
+}
+
+double Tensor::get(int64_t i) const {
+  const unsigned char *p = data_.data() + i * dtypeSize(dtype_);
+  switch (dtype_) {
+  case DType::F32: {
+    float v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  case DType::F64: {
+    double v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  case DType::I64: {
+    int64_t v;
+    std::memcpy(&v, p, 8);
+    return static_cast<double>(v);
+  }
+  case DType::I32: {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  }
+  return 0;
+}
+
+void Tensor::set(int64_t i, double v) {
+  unsigned char *p = data_.data() + i * dtypeSize(dtype_);
+  switch (dtype_) {
+  case DType::F32: {
+    float f = static_cast<float>(v);
+    std::memcpy(p, &f, 4);
+    return;
+  }
+  case DType::F64:
+    std::memcpy(p, &v, 8);
+    return;
+  case DType::I64: {
+    int64_t x = static_cast<int64_t>(v);
+    std::memcpy(p, &x, 8);
+    return;
+  }
+  case DType::I32: {
+    int32_t x = static_cast<int32_t>(v);
+    std::memcpy(p, &x, 4);
+    return;
+  }
+  }
+}
+
+std::vector<double> Tensor::toDoubles() const {
+  std::vector<double> out(size_);
+  for (int64_t i = 0; i < size_; ++i)
+    out[i] = get(i);
+  return out;
+}
+
+void *Tensor::descriptor() {
+  // { T *allocated; T *aligned; int64_t offset; sizes[rank]; strides[rank] }
+  size_t rank = shape_.size();
+  desc_.assign(3 + 2 * rank, 0);
+  void *ptr = data_.data();
+  std::memcpy(&desc_[0], &ptr, sizeof(void *));
+  std::memcpy(&desc_[1], &ptr, sizeof(void *));
+  int64_t stride = 1;
+  for (size_t i = rank; i-- > 0;) {
+    desc_[3 + i] = shape_[i];
+    desc_[3 + rank + i] = stride;
+    stride *= shape_[i];
+  }
+  return desc_.data();
+}
+
+Tensor allocate(const TensorSpec &spec) { return Tensor(spec.dtype, spec.shape); }
+
+namespace {
+using nlohmann::json;
+
+bool readSpec(const json &j, TensorSpec &s, std::string &error) {
+  s.role = j.at("role").get<std::string>();
+  if (j.contains("param"))
+    s.name = j["param"].get<std::string>();
+  else if (j.contains("name"))
+    s.name = j["name"].get<std::string>();
+  if (!j.contains("dtype")) {
+    error = "argument of role '" + s.role + "' is not a ranked tensor";
+    return false;
+  }
+  auto dt = parseDType(j.at("dtype").get<std::string>());
+  if (!dt) {
+    error = "unsupported dtype '" + j.at("dtype").get<std::string>() + "'";
+    return false;
+  }
+  s.dtype = *dt;
+  s.shape = j.at("shape").get<std::vector<int64_t>>();
+  for (int64_t d : s.shape)
+    if (d < 0) {
+      error = "dynamic shapes are not supported";
+      return false;
+    }
+  s.use = j.value("use", "");
+  s.bound = j.value("bound", int64_t(0));
+  return true;
+}
+} // namespace
+
+bool parseManifest(const std::string &text, std::string &optimizer,
+                   std::vector<FunctionSpec> &functions,
+                   std::vector<ParameterSpec> &params, std::string &error) {
+  try {
+    json m = json::parse(text);
+    if (m.value("format", "") != "unit-scale-manifest/1") {
+      error = "not a unit-scale manifest (format '" + m.value("format", "") +
+              "', expected unit-scale-manifest/1)";
+      return false;
+    }
+    optimizer = m.value("optimizer", "none");
+    for (const json &f : m.at("functions")) {
+      FunctionSpec fs;
+      fs.name = f.at("name").get<std::string>();
+      fs.kind = f.at("kind").get<std::string>();
+      fs.packed = f.at("packed").get<std::string>();
+      for (const json &a : f.at("args")) {
+        TensorSpec s;
+        if (!readSpec(a, s, error)) {
+          error = fs.name + ": " + error;
+          return false;
+        }
+        fs.args.push_back(s);
+      }
+      for (const json &r : f.at("results")) {
+        TensorSpec s;
+        if (!readSpec(r, s, error)) {
+          error = fs.name + ": " + error;
+          return false;
+        }
+        fs.results.push_back(s);
+      }
+      functions.push_back(std::move(fs));
+    }
+    for (const json &p : m.at("parameters")) {
+      ParameterSpec ps;
+      ps.name = p.at("name").get<std::string>();
+      ps.init = p.value("init", "normal");
+      auto dt = parseDType(p.at("dtype").get<std::string>());
+      if (!dt || !isFloat(*dt)) {
+        error = "parameter " + ps.name + ": unsupported dtype";
+        return false;
+      }
+      ps.dtype = *dt;
+      ps.shape = p.at("shape").get<std::vector<int64_t>>();
+      if (p.contains("fan_in"))
+        ps.fanIn = p["fan_in"].get<int64_t>();
+      if (p.contains("splat"))
+        ps.values = {p["splat"].get<double>()};
+      else if (p.contains("values"))
+        ps.values = p["values"].get<std::vector<double>>();
+      params.push_back(std::move(ps));
+    }
+  } catch (const json::exception &e) {
+    error = std::string("malformed manifest: ") + e.what();
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<Model> Model::load(const std::string &path,
+                                   std::string &error) {
+  // RTLD_LOCAL: two models (scaled and regular) define the same symbols.
+  void *h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    error = std::string("cannot load ") + path + ": " + dlerror();
+    return nullptr;
+  }
+  std::unique_ptr<Model> m(new Model());
+  m->path_ = path;
+  m->handle_ = h;
+  using ManifestFn = const char *(*)();
+  auto manifest = reinterpret_cast<ManifestFn>(dlsym(h, "uscale_manifest"));
+  if (!manifest) {
+    error = path + " has no uscale_manifest(): not built by unit-scale-compile";
+    return nullptr;
+  }
+  if (!parseManifest(manifest(), m->optimizer_, m->functions_, m->params_,
+                     error)) {
+    error = path + ": " + error;
+    return nullptr;
+  }
+  for (FunctionSpec &f : m->functions_) {
+    f.entry = reinterpret_cast<void (*)(void **)>(dlsym(h, f.packed.c_str()));
+    if (!f.entry) {
+      error = path + ": manifest names " + f.packed + ", which it lacks";
+      return nullptr;
+    }
+  }
+  return m;
+}
+
+Model::~Model() {
+  if (handle_)
+    dlclose(handle_);
+}
+
+const FunctionSpec *Model::find(const std::string &kind) const {
+  for (const FunctionSpec &f : functions_)
+    if (f.kind == kind)
+      return &f;
+  return nullptr;
+}
+
+void Model::call(const FunctionSpec &f, const std::vector<Tensor *> &args,
+                 const std::vector<Tensor *> &results) const {
+  std::vector<void *> d;
+  d.reserve(args.size() + results.size());
+  for (Tensor *t : args)
+    d.push_back(t->descriptor());
+  for (Tensor *t : results)
+    d.push_back(t->descriptor());
+  f.entry(d.data());
+}
+
+} // namespace uscale::rt

@@ -1,0 +1,139 @@
+//===- Session.cpp - Parameters and optimizer state of a model ------------===//
+#include "uscale-runtime/Session.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace uscale::rt {
+
+namespace {
+Tensor initialise(const ParameterSpec &p, Rng &rng, InitScheme scheme) {
+  Tensor t(p.dtype, p.shape);
+  if (p.init == "ones") {
+    for (int64_t i = 0; i < t.size(); ++i)
+      t.set(i, 1.0);
+  } else if (p.init == "data") {
+    for (int64_t i = 0; i < t.size(); ++i)
+      t.set(i, p.values.size() == 1 ? p.values[0] : p.values[i]);
+  } else if (p.init == "normal") {
+    double std = 1.0;
+    if (scheme == InitScheme::Torch && p.fanIn)
+      std = 1.0 / std::sqrt(3.0 * double(*p.fanIn));
+    for (int64_t i = 0; i < t.size(); ++i)
+      t.set(i, std * rng.normal());
+  } // zeros: as allocated
+  return t;
+}
+
+Tensor *lookup(std::vector<std::pair<std::string, Tensor>> &v,
+               const std::string &name) {
+  for (auto &[n, t] : v)
+    if (n == name)
+      return &t;
+  return nullptr;
+}
+} // namespace
+
+Session::Session(const Model &model, uint64_t seed, InitScheme scheme)
+    : model_(model), adamStep_(DType::F32, {}) {
+  // One generator per parameter, seeded from the run's seed and the
+  // parameter's position: adding a parameter does not reshuffle the others.
+  for (size_t i = 0; i < model.parameters().size(); ++i) {
+    const ParameterSpec &p = model.parameters()[i];
+    Rng rng(seed * 0x100000001B3ull + i);
+    params_.emplace_back(p.name, initialise(p, rng, scheme));
+    if (model.optimizer() == "adam") {
+      adamM_.emplace_back(p.name, Tensor(p.dtype, p.shape));
+      adamV_.emplace_back(p.name, Tensor(p.dtype, p.shape));
+    }
+  }
+}
+
+Tensor *Session::parameter(const std::string &name) {
+  return lookup(params_, name);
+}
+
+std::vector<Tensor> Session::makeInputs(const FunctionSpec &f) {
+  std::vector<Tensor> inputs;
+  for (const TensorSpec &a : f.args)
+    if (a.role == "input")
+      inputs.push_back(allocate(a));
+  return inputs;
+}
+
+double Session::run(const FunctionSpec &f, const std::vector<Tensor> &inputs) {
+  std::vector<Tensor> inputCopies = inputs; // the ABI takes non-const data
+  std::vector<Tensor *> args;
+  size_t nextInput = 0;
+  for (const TensorSpec &a : f.args) {
+    Tensor *t = nullptr;
+    if (a.role == "param")
+      t = lookup(params_, a.name);
+    else if (a.role == "adam_m")
+      t = lookup(adamM_, a.name);
+    else if (a.role == "adam_v")
+      t = lookup(adamV_, a.name);
+    else if (a.role == "adam_step")
+      t = &adamStep_;
+    else if (a.role == "input" && nextInput < inputCopies.size())
+      t = &inputCopies[nextInput++];
+    if (!t)
+      throw std::runtime_error(f.name + ": no value for argument of role '" +
+                               a.role + "' " + a.name);
+    if (t->shape() != a.shape || t->dtype() != a.dtype)
+      throw std::runtime_error(f.name + ": argument '" + a.role + " " +
+                               a.name + "' has the wrong shape or dtype");
+    args.push_back(t);
+  }
+  std::vector<Tensor> results;
+  results.reserve(f.results.size());
+  std::vector<Tensor *> resultPtrs;
+  for (const TensorSpec &r : f.results) {
+    results.push_back(allocate(r));
+    resultPtrs.push_back(&results.back());
+  }
+  model_.call(f, args, resultPtrs);
+
+  double loss = results.empty() ? 0.0 : results[0].get(0);
+  grads_.clear();
+  stats_.clear();
+  for (size_t i = 0; i < f.results.size(); ++i) {
+    const TensorSpec &r = f.results[i];
+    if (r.role == "grad")
+      grads_.emplace_back(r.name, std::move(results[i]));
+    else if (r.role == "param")
+      *lookup(params_, r.name) = results[i];
+    else if (r.role == "adam_m")
+      *lookup(adamM_, r.name) = results[i];
+    else if (r.role == "adam_v")
+      *lookup(adamV_, r.name) = results[i];
+    else if (r.role == "stat")
+      stats_.emplace_back(r.name, results[i].get(0));
+  }
+  return loss;
+}
+
+double Session::forward(const std::vector<Tensor> &inputs) {
+  const FunctionSpec *f = model_.find("forward");
+  if (!f)
+    throw std::runtime_error(model_.path() + " has no forward function");
+  return run(*f, inputs);
+}
+
+double Session::trainStep(const std::vector<Tensor> &inputs, double lr) {
+  const FunctionSpec *f = model_.find("train_step");
+  if (!f)
+    throw std::runtime_error(model_.path() +
+                             " has no train step (compiled --no-autodiff?)");
+  adamStep_.set(0, adamStep_.get(0) + 1); // 1-based
+  double loss = run(*f, inputs);
+  if (model_.optimizer() == "none" && lr != 0)
+    for (auto &[name, g] : grads_) {
+      Tensor *p = lookup(params_, name);
+      for (int64_t i = 0; i < p->size(); ++i)
+        p->set(i, p->get(i) - lr * g.get(i));
+    }
+  return loss;
+}
+
+} // namespace uscale::rt

@@ -1,0 +1,43 @@
+//===- Common.h - Shared helpers of unit-scale-run's commands ---*- C++ -*-===//
+#ifndef USCALE_RUN_COMMON_H
+#define USCALE_RUN_COMMON_H
+
+#include "Args.h"
+#include "uscale-runtime/Data.h"
+#include "uscale-runtime/Session.h"
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace uscale::run {
+
+/// Loads a model or throws with the loader's reason.
+inline std::unique_ptr<rt::Model> loadModel(const std::string &path) {
+  std::string error;
+  auto m = rt::Model::load(path, error);
+  if (!m)
+    throw std::runtime_error(error);
+  return m;
+}
+
+inline rt::InitScheme parseInit(const std::string &s) {
+  if (s == "unit")
+    return rt::InitScheme::Unit;
+  if (s == "torch")
+    return rt::InitScheme::Torch;
+  throw UsageError("--init expects unit or torch, got '" + s + "'");
+}
+
+/// Fills `inputs` or throws with the data source's reason.
+inline void fillOrThrow(rt::DataSource &data, const rt::FunctionSpec &f,
+                        std::vector<rt::Tensor> &inputs, rt::Rng &rng,
+                        rt::Split split) {
+  std::string error;
+  if (!data.fill(f, inputs, rng, split, error))
+    throw std::runtime_error(error);
+}
+
+} // namespace uscale::run
+
+#endif
