@@ -7,6 +7,8 @@ usage: gen_examples.py [OUTPUT_DIR]   (default: the directory of this script)
 
   mlp.json          3-layer MLP classifier with a mean softmax cross entropy
   transformer.json  2-block pre-norm causal transformer language model
+  charlm.json       the same architecture at width 128, context 64: the
+                    character language model of bench/charlm (FP8 parity)
 
 Weights are data-less initializers (the runner initialises them: N(0, 1),
 or zeros/ones by docString, see docs/onnx-json-format.md); the causal mask
@@ -118,8 +120,7 @@ def mlp():
 
 # --- Transformer ------------------------------------------------------------
 
-def transformer():
-    B, T, V, D, H, BLOCKS = 4, 32, 64, 64, 2, 2
+def transformer(B=4, T=32, V=64, D=64, H=2, BLOCKS=2, name="transformer"):
     DH, FF = D // H, 4 * D
     nodes, inits = [], []
 
@@ -192,14 +193,21 @@ def transformer():
     inputs = [value_info("tokens", INT64, [B, T]),
               value_info("labels", INT64, [B * T])]
     outputs = [value_info("loss", FLOAT, [])]
-    return model(graph("transformer", nodes, inits, inputs, outputs),
-                 opset=20)
+    return model(graph(name, nodes, inits, inputs, outputs), opset=20)
+
+
+def charlm():
+    """The character language model of the FP8 training evidence (issue 4c):
+    a pre-norm causal transformer, 2 blocks, width 128, 4 heads, context 64,
+    batch 16, vocabulary 128 (the text's distinct bytes, in byte order)."""
+    return transformer(B=16, T=64, V=128, D=128, H=4, BLOCKS=2, name="charlm")
 
 
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(
         os.path.abspath(__file__))
-    for name, m in (("mlp.json", mlp()), ("transformer.json", transformer())):
+    for name, m in (("mlp.json", mlp()), ("transformer.json", transformer()),
+                    ("charlm.json", charlm())):
         with open(os.path.join(out_dir, name), "w") as f:
             json.dump(m, f, indent=2)
             f.write("\n")
