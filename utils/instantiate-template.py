@@ -6,8 +6,8 @@ value given as KEY=VALUE and writes the result to stdout (or -o FILE).
 
 Fails (exit 1, message on stderr) on a KEY the template does not use and on
 any token left unreplaced, so a template and its callers cannot drift apart.
-The compiler's UScaleToNVGPU conversion is meant to do the same substitution
-in C++ (docs/gpu.md).
+The compiler's uscale-nvgpu-instantiate pass does the same substitution in
+C++ (lib/Conversion/UScaleToNVGPU/Templates.cpp, docs/gpu.md).
 """
 import re
 import sys

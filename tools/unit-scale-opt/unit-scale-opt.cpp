@@ -10,6 +10,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "unit-scale/Conversion/Passes.h"
 #include "unit-scale/Dialect/UScale/IR/UScaleDialect.h"
@@ -22,9 +23,13 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::uscale::registerUScalePassesAndPipelines();
   mlir::uscale::registerUScaleConversionPassesAndPipelines();
+  mlir::uscale::registerUScaleGPUPipelines();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  // gpu-module-to-binary (in uscale-lower-to-gpu) translates the kernels'
+  // gpu.modules to LLVM IR and on to PTX, as mlir-opt does.
+  mlir::registerAllGPUToLLVMIRTranslations(registry);
   registry.insert<mlir::uscale::UScaleDialect>();
 
   auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(

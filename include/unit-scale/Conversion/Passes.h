@@ -42,6 +42,36 @@ void buildUScaleLowerToLLVMPipeline(OpPassManager &pm,
 /// Registers the conversion passes and the `uscale-lower-to-llvm` pipeline.
 void registerUScaleConversionPassesAndPipelines();
 
+/// Options of the `uscale-lower-to-gpu` pipeline.
+struct UScaleLowerToGPUOptions
+    : public PassPipelineOptions<UScaleLowerToGPUOptions> {
+  Option<bool> fallback{*this, "fallback",
+                        llvm::cl::desc("uscale-to-nvgpu's fallback: leave "
+                                       "FP8 GEMMs the kernels cannot run on "
+                                       "the host path"),
+                        llvm::cl::init(false)};
+  Option<std::string> chip{*this, "chip", llvm::cl::desc("GPU target"),
+                           llvm::cl::init("sm_90a")};
+  Option<std::string> features{*this, "features",
+                               llvm::cl::desc("PTX features"),
+                               llvm::cl::init("+ptx80")};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("Kernel binary format: isa (PTX text, JIT-compiled when loaded; the default: needs no CUDA toolkit), bin (cubin) or "
+                     "fatbin"),
+      llvm::cl::init("isa")};
+};
+
+/// Appends the `uscale-lower-to-gpu` pipeline to `pm` (on a module):
+/// uscale-to-nvgpu, the CPU lowering of the other ops to loops,
+/// uscale-nvgpu-instantiate and gpu-lower-to-nvvm-pipeline.
+void buildUScaleLowerToGPUPipeline(OpPassManager &pm,
+                                   const UScaleLowerToGPUOptions &options);
+
+/// Registers the `uscale-lower-to-gpu` pipeline (its passes are registered
+/// with the other conversion passes).
+void registerUScaleGPUPipelines();
+
 #define GEN_PASS_REGISTRATION
 #include "unit-scale/Conversion/Passes.h.inc"
 

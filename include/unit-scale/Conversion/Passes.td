@@ -86,4 +86,73 @@ def CpuLoopOrder : Pass<"uscale-cpu-loop-order", "::mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
+  let summary = "Run the FP8 GEMMs of a train step on the Hopper FP8 kernels";
+  let description = [{
+    Finds every 2-D `uscale.matmul` and `uscale.linear` whose two GEMM
+    operands are `uscale.quantize` ops (as `uscale-cast-fp8` inserts them)
+    and replaces it by a call to the host entry of its kernel variant:
+
+    | operands    | variant | in a train step                          |
+    |-------------|---------|------------------------------------------|
+    | E4M3 x E4M3 | fwd     | forward `X W`                            |
+    | E5M2 x E4M3 | dgrad   | data gradient `dY W^T` (also `dY^T X`)   |
+    | E4M3 x E5M2 | wgrad   | weight gradient `X^T dY`                 |
+
+    `@uscale_fp8_matmul_<variant>(A, transA, B, transB, C, alpha) -> i32`
+    is declared private, with a `uscale.fp8_gemm` attribute naming its
+    template instance; `uscale-nvgpu-instantiate` defines it after
+    bufferization (docs/gpu.md). At run time it copies the f32 operands to
+    the device, casts them to FP8 there (RNE, saturating: bit-exact with the
+    `uscale.quantize` ops it replaces) in K-major order, which is where the
+    transposes happen (a plain `uscale.transpose` feeding the quantize is
+    folded into the cast), runs the GEMM with the op's alpha in the f32
+    epilogue and copies the f32 result back. The call site passes the
+    tensors through `bufferization.to_buffer` / `to_tensor` and asserts the
+    status. A linear's bias is added afterwards (`uscale.scale` by alpha,
+    then `uscale.add`), keeping the op's `alpha * (X W + b)`.
+
+    GEMMs without two quantized operands are left alone (host path). A
+    quantized GEMM the kernels cannot run (M, N or K not a multiple of the
+    128 x 128 x 128 tile, dynamic shapes, batched operands, non-f32
+    tensors, E5M2 x E5M2) is an error on the op naming the shape and the
+    tile, or with `fallback` a remark, and the op is left alone.
+  }];
+  let options = [
+    Option<"fallback", "fallback", "bool", /*default=*/"false",
+           "Leave FP8 GEMMs the kernels cannot run on the host path with a "
+           "remark, instead of failing">
+  ];
+  let statistics = [
+    Statistic<"numGemms", "num-gemms", "FP8 GEMMs moved to the GPU kernels">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::cf::ControlFlowDialect", "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
+def NVGPUInstantiate : Pass<"uscale-nvgpu-instantiate", "::mlir::ModuleOp"> {
+  let summary = "Define the FP8 GEMM host entries from the kernel templates";
+  let description = [{
+    Replaces every private declaration with a `uscale.fp8_gemm` attribute
+    (made by `uscale-to-nvgpu`) by instances of the templates in
+    lib/Conversion/UScaleToNVGPU/templates: the host entry
+    (fp8_matmul_host.mlir.in), the GEMM kernel with its launcher
+    (fp8_gemm.mlir.in, f32 output) and the cast kernel of each operand
+    format (fp8_cast.mlir.in), each instance once. The module becomes a
+    `gpu.container_module`. Run it after bufferization and buffer
+    deallocation (whose ownership analysis rejects the GPU host code's ops),
+    before `gpu-lower-to-nvvm-pipeline`; `uscale-lower-to-gpu` does all of it.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::gpu::GPUDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // USCALE_CONVERSION_PASSES_TD

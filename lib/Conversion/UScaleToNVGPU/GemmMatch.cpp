@@ -1,0 +1,151 @@
+//===- GemmMatch.cpp - which uscale GEMMs the FP8 kernels run -------------===//
+#include "GemmMatch.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace mlir::uscale;
+using namespace mlir::uscale::nvgpu_lowering;
+
+StringRef mlir::uscale::nvgpu_lowering::variantName(GemmVariant v) {
+  switch (v) {
+  case GemmVariant::Forward:
+    return "fwd";
+  case GemmVariant::DataGrad:
+    return "dgrad";
+  case GemmVariant::WeightGrad:
+    return "wgrad";
+  }
+  llvm_unreachable("unknown variant");
+}
+
+StringRef mlir::uscale::nvgpu_lowering::formatName(FP8Format f) {
+  return f == FP8Format::E4M3 ? "e4m3" : "e5m2";
+}
+
+StringRef mlir::uscale::nvgpu_lowering::formatElementType(FP8Format f) {
+  return f == FP8Format::E4M3 ? "f8E4M3FN" : "f8E5M2";
+}
+
+namespace {
+
+std::string describe(FP8Format f) {
+  return f == FP8Format::E4M3 ? "E4M3" : "E5M2";
+}
+
+/// The kernel operand for `v` (a quantize result), which the op reads as
+/// rows x K when `kMajor`, else as K x rows. A uscale.transpose with
+/// perm [1, 0] and no scaling between the quantize and its input is folded
+/// into the cast (it reads the transpose's input the other way round), so
+/// the transposed tensor is never materialised in f32.
+KernelOperand kernelOperand(QuantizeOp q, bool kMajor) {
+  KernelOperand o;
+  o.quantize = q;
+  o.format = q.getFormat();
+  o.source = q.getInput();
+  o.transposed = !kMajor;
+  if (auto t = o.source.getDefiningOp<TransposeOp>()) {
+    bool plainSwap = t.getPerm().size() == 2 && t.getPerm()[0] == 1 &&
+                     t.getPerm()[1] == 0;
+    std::optional<ScalesAttr> s = t.getScales();
+    bool unscaled = !s || s->getAlphaValue() == 1.0;
+    if (plainSwap && unscaled) {
+      o.transpose = t;
+      o.source = t.getInput();
+      o.transposed = !o.transposed;
+    }
+  }
+  return o;
+}
+
+std::string shapeOf(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+} // namespace
+
+std::optional<GemmMatch>
+mlir::uscale::nvgpu_lowering::matchFp8Gemm(Operation *op) {
+  auto matmul = dyn_cast<MatMulOp>(op);
+  auto linear = dyn_cast<LinearOp>(op);
+  if (!matmul && !linear)
+    return std::nullopt;
+  // Operands 0 and 1 are the GEMM operands of both ops (2 is the bias).
+  auto qa = op->getOperand(0).getDefiningOp<QuantizeOp>();
+  auto qb = op->getOperand(1).getDefiningOp<QuantizeOp>();
+  if (!qa || !qb)
+    return std::nullopt;
+
+  GemmMatch match;
+  FP8Format fa = qa.getFormat(), fb = qb.getFormat();
+  std::string what = "FP8 GEMM (" + describe(fa) + " x " + describe(fb) + ")";
+  auto reject = [&](std::string why) {
+    match.unsupported = what + ": " + why;
+    return match;
+  };
+
+  GemmVariant variant;
+  if (fa == FP8Format::E4M3 && fb == FP8Format::E4M3)
+    variant = GemmVariant::Forward;
+  else if (fa == FP8Format::E5M2 && fb == FP8Format::E4M3)
+    variant = GemmVariant::DataGrad;
+  else if (fa == FP8Format::E4M3 && fb == FP8Format::E5M2)
+    variant = GemmVariant::WeightGrad;
+  else
+    return reject("there is no kernel variant for two E5M2 operands "
+                  "(uscale-cast-fp8's default formats never produce them)");
+  what = ("FP8 " + variantName(variant) + " GEMM (" + describe(fa) + " x " +
+          describe(fb) + ")")
+             .str();
+
+  auto lhsType = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto rhsType = cast<RankedTensorType>(op->getOperand(1).getType());
+  auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+  if (lhsType.getRank() != 2 || rhsType.getRank() != 2)
+    return reject(llvm::formatv("operands {0} and {1}: the FP8 kernels take "
+                                "2-D operands only (batched GEMMs stay on the "
+                                "host path)",
+                                shapeOf(lhsType), shapeOf(rhsType))
+                      .str());
+  if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape() ||
+      !outType.hasStaticShape())
+    return reject(llvm::formatv("operands {0} and {1}: dynamic shapes are "
+                                "not supported (the tile check is static)",
+                                shapeOf(lhsType), shapeOf(rhsType))
+                      .str());
+  for (Type t : {Type(lhsType), Type(rhsType), Type(outType)})
+    if (!cast<RankedTensorType>(t).getElementType().isF32())
+      return reject(llvm::formatv("{0}: the FP8 kernels read and write f32 "
+                                  "tensors",
+                                  shapeOf(t))
+                        .str());
+
+  GemmPlan plan;
+  plan.variant = variant;
+  // Kernel A is [M, K]: the lhs / input as it is. Kernel B is [N, K]:
+  // matmul's rhs and an untransposed weight are [K, N], so the cast reads
+  // them transposed; a transpose_weight weight is already [N, K].
+  bool bKMajor = linear && linear.getTransposeWeight();
+  plan.a = kernelOperand(qa, /*kMajor=*/true);
+  plan.b = kernelOperand(qb, bKMajor);
+  plan.m = outType.getDimSize(0);
+  plan.n = outType.getDimSize(1);
+  plan.k = lhsType.getDimSize(1);
+  if (auto s = dyn_cast_or_null<ScalesAttr>(op->getAttr("scales")))
+    plan.alpha = s.getAlphaValue();
+  if (linear)
+    plan.bias = linear.getBias();
+
+  if (plan.m % kTile || plan.n % kTile || plan.k % kTile)
+    return reject(llvm::formatv(
+                      "M x N x K = {0} x {1} x {2} is not a multiple of the "
+                      "FP8 kernel's {3} x {3} x {3} tile (no tail handling "
+                      "yet)",
+                      plan.m, plan.n, plan.k, kTile)
+                      .str());
+  match.plan = plan;
+  return match;
+}

@@ -1,0 +1,73 @@
+//===- GemmMatch.h - which uscale GEMMs the FP8 kernels run -----*- C++ -*-===//
+//
+// Recognises the FP8 GEMMs of a train step (a uscale.matmul or
+// uscale.linear whose two GEMM operands are uscale.quantize ops), names
+// their kernel variant from the operand formats and works out the K-major
+// operands the kernel needs (docs/gpu.md, "Lowering uscale matmuls").
+//
+//===----------------------------------------------------------------------===//
+#ifndef USCALE_CONVERSION_USCALETONVGPU_GEMMMATCH_H
+#define USCALE_CONVERSION_USCALETONVGPU_GEMMMATCH_H
+
+#include "unit-scale/Dialect/UScale/IR/UScaleOps.h"
+
+#include "mlir/IR/Operation.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::uscale::nvgpu_lowering {
+
+/// The kernel variants, named by their role in a train step. The kernel
+/// only cares about the operand formats; the role is what uscale-cast-fp8's
+/// formats (E4M3 forward, E5M2 incoming gradients) make of them.
+enum class GemmVariant {
+  Forward,    // E4M3 x E4M3: Y = X W
+  DataGrad,   // E5M2 x E4M3: dX = dY W^T (and dW_t = dY^T X)
+  WeightGrad, // E4M3 x E5M2: dW = X^T dY
+};
+
+StringRef variantName(GemmVariant v);          // fwd, dgrad, wgrad
+StringRef formatName(FP8Format f);             // e4m3, e5m2
+StringRef formatElementType(FP8Format f);      // f8E4M3FN, f8E5M2
+
+/// One K-major kernel operand: the f32 tensor the cast kernel reads and
+/// whether it reads it transposed (stored K x rows instead of rows x K).
+struct KernelOperand {
+  Value source;
+  bool transposed = false;
+  FP8Format format = FP8Format::E4M3;
+  Operation *quantize = nullptr;  // the uscale.quantize it replaces
+  Operation *transpose = nullptr; // a folded uscale.transpose, if any
+};
+
+/// C[M, N] = alpha * sum_k A[m, k] * B[n, k] (+ alpha * bias[n]).
+struct GemmPlan {
+  GemmVariant variant;
+  KernelOperand a, b;
+  int64_t m = 0, n = 0, k = 0;
+  double alpha = 1.0;
+  Value bias; // uscale.linear's bias, or null
+};
+
+/// The attribute on a host entry declaration that says which template
+/// instance defines it: {variant = "fwd", a = "e4m3", b = "e4m3"}.
+constexpr llvm::StringLiteral kFp8GemmAttr = "uscale.fp8_gemm";
+
+/// The kernels' tile: M, N and K must be multiples of it.
+constexpr int64_t kTile = 128;
+
+/// Why an FP8 GEMM cannot run on the kernels (empty: it can).
+struct GemmMatch {
+  std::optional<GemmPlan> plan;
+  std::string unsupported;
+};
+
+/// Returns std::nullopt for an op that is not an FP8 GEMM (operands not
+/// both quantized): it stays on the host path. Otherwise a plan, or the
+/// reason the kernels cannot run it.
+std::optional<GemmMatch> matchFp8Gemm(Operation *op);
+
+} // namespace mlir::uscale::nvgpu_lowering
+
+#endif

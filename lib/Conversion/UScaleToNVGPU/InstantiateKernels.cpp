@@ -1,0 +1,108 @@
+//===- InstantiateKernels.cpp - uscale-nvgpu-instantiate ------------------===//
+//
+// Defines the FP8 GEMM host entries that uscale-to-nvgpu declared, from the
+// kernel templates: the per-variant host entry, the GEMM kernel and its
+// host launcher (f32 output), and the cast kernel of each operand format.
+//
+//===----------------------------------------------------------------------===//
+#include "GemmMatch.h"
+#include "Templates.h"
+
+#include "unit-scale/Conversion/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace mlir::uscale {
+#define GEN_PASS_DEF_NVGPUINSTANTIATE
+#include "unit-scale/Conversion/Passes.h.inc"
+} // namespace mlir::uscale
+
+using namespace mlir;
+using namespace mlir::uscale;
+using namespace mlir::uscale::nvgpu_lowering;
+
+namespace {
+
+std::optional<FP8Format> parseFormat(StringRef s) {
+  if (s == "e4m3")
+    return FP8Format::E4M3;
+  if (s == "e5m2")
+    return FP8Format::E5M2;
+  return std::nullopt;
+}
+
+/// Replaces the declaration `decl` by its template instances.
+LogicalResult instantiate(ModuleOp module, func::FuncOp decl) {
+  auto kernel = dyn_cast<DictionaryAttr>(decl->getAttr(kFp8GemmAttr));
+  auto str = [&](StringRef key) -> StringRef {
+    if (!kernel)
+      return {};
+    auto s = dyn_cast_or_null<StringAttr>(kernel.get(key));
+    return s ? s.getValue() : StringRef();
+  };
+  StringRef variant = str("variant");
+  std::optional<FP8Format> fa = parseFormat(str("a")),
+                           fb = parseFormat(str("b"));
+  if (!decl.isDeclaration() || !fa || !fb ||
+      !llvm::is_contained({"fwd", "dgrad", "wgrad"}, variant) ||
+      decl.getName() != ("uscale_fp8_matmul_" + variant).str())
+    return decl.emitError()
+           << "uscale-nvgpu-instantiate: expected a declaration "
+              "@uscale_fp8_matmul_<fwd|dgrad|wgrad> with "
+           << kFp8GemmAttr
+           << " = {variant = \"fwd|dgrad|wgrad\", a = \"e4m3|e5m2\", b = "
+              "\"e4m3|e5m2\"}";
+  Location loc = decl.getLoc();
+  // The template instance defines the same symbol.
+  decl.erase();
+  std::string name = variant.str();
+  if (failed(addTemplateInstance(
+          module, Template::Fp8Gemm, "uscale_fp8_gemm_" + name,
+          {{"NAME", name},
+           {"A_ELT", formatElementType(*fa).str()},
+           {"B_ELT", formatElementType(*fb).str()},
+           // 3: f32 output, 4 bytes per element: the uscale op's result
+           // type (docs/gpu.md, "Templates").
+           {"OUT_KIND", "3"},
+           {"OUT_BYTES", "4"}},
+          loc)))
+    return failure();
+  for (FP8Format f : {*fa, *fb}) {
+    std::string fmt = formatName(f).str();
+    if (failed(addTemplateInstance(
+            module, Template::Fp8Cast, "uscale_fp8_cast_" + fmt + "_kernels",
+            {{"NAME", fmt}, {"ELT", formatElementType(f).str()}}, loc)))
+      return failure();
+  }
+  return addTemplateInstance(module, Template::Fp8MatmulHost,
+                             "uscale_fp8_matmul_" + name,
+                             {{"NAME", name},
+                              {"A_FMT", formatName(*fa).str()},
+                              {"B_FMT", formatName(*fb).str()}},
+                             loc);
+}
+
+struct NVGPUInstantiatePass
+    : public uscale::impl::NVGPUInstantiateBase<NVGPUInstantiatePass> {
+  using NVGPUInstantiateBase::NVGPUInstantiateBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> decls;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (fn->hasAttr(kFp8GemmAttr))
+        decls.push_back(fn);
+    for (func::FuncOp decl : decls)
+      if (failed(instantiate(module, decl)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
