@@ -9,11 +9,12 @@ JOBS="${USCALE_JOBS:-2}"
 
 # libonnx-dev, libprotobuf-dev, protobuf-compiler: binary .onnx/.onnxtext
 # import; python3-onnx, libonnx-testdata: the tests that convert models and
-# import Debian's PyTorch-exported test models.
+# import Debian's PyTorch-exported test models. fortunes: the English text
+# of the character language model (test/Runner, bench/charlm).
 PKGS=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22
       libclang-rt-22-dev nlohmann-json3-dev libonnx-dev libprotobuf-dev
       protobuf-compiler python3-onnx libonnx-testdata libgtest-dev cmake
-      ninja-build python3 graphviz)
+      ninja-build python3 graphviz fortunes)
 
 missing=()
 for p in "${PKGS[@]}"; do
