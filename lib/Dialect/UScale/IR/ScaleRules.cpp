@@ -10,7 +10,11 @@
 
 #include "mlir/IR/Matchers.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
+#include <vector>
 
 using namespace mlir;
 using namespace mlir::uscale;
@@ -157,6 +161,95 @@ FailureOr<Scales> DropoutOp::computeIdealScales() {
   return uniform(*this, keep, keep);
 }
 
+namespace {
+/// E[sum_j p_j^2] and E[sum_j (p_j (g_j - <p, g>))^2] for p = softmax(x),
+/// x and g iid N(0,1) of length n: a row's output and VJP energy. No closed
+/// form exists; they are sampled with a fixed generator (deterministic, so
+/// compiles are reproducible) and cached per n.
+std::pair<double, double> softmaxRowMoments(int64_t n) {
+  if (n <= 1)
+    return {1.0, 0.0}; // p = 1 exactly; its gradient is 0
+  static std::mutex mutex;
+  static std::map<int64_t, std::pair<double, double>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = cache.find(n); it != cache.end())
+    return it->second;
+  uint64_t state = 0x5EED0000ull + uint64_t(n);
+  auto uniform01 = [&] { // splitmix64, 53 bits
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return double((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
+  };
+  auto normal = [&] {
+    double r = std::sqrt(-2.0 * std::log(1.0 - uniform01()));
+    return r * std::cos(2 * M_PI * uniform01());
+  };
+  // ~2^18 draws per n: the moments' relative sampling error stays below 1%.
+  int64_t samples = std::clamp<int64_t>((int64_t(1) << 18) / n, 256, 1 << 15);
+  std::vector<double> p(n), g(n);
+  double sumP2 = 0, sumG2 = 0;
+  for (int64_t k = 0; k < samples; ++k) {
+    double mx = -INFINITY, z = 0, dot = 0;
+    for (int64_t j = 0; j < n; ++j) {
+      p[j] = normal();
+      g[j] = normal();
+      mx = std::max(mx, p[j]);
+    }
+    for (int64_t j = 0; j < n; ++j)
+      z += p[j] = std::exp(p[j] - mx);
+    for (int64_t j = 0; j < n; ++j) {
+      p[j] /= z;
+      dot += p[j] * g[j];
+    }
+    for (int64_t j = 0; j < n; ++j) {
+      double d = p[j] * (g[j] - dot);
+      sumP2 += p[j] * p[j];
+      sumG2 += d * d;
+    }
+  }
+  auto m = std::make_pair(sumP2 / double(samples), sumG2 / double(samples));
+  cache[n] = m;
+  return m;
+}
+
+/// Unmasked entries per softmax row when the input is `x + mask` with a
+/// constant mask (entries <= -1e4 or -inf; a causal mask), the mask's rows
+/// broadcasting over the input's. Empty when there is no such mask.
+SmallVector<int64_t> maskedRowLengths(Value input, int64_t axis) {
+  auto add = input.getDefiningOp<AddOp>();
+  if (!add)
+    return {};
+  auto inType = cast<RankedTensorType>(input.getType());
+  if (axis != inType.getRank() - 1)
+    return {};
+  for (Value v : {add.getLhs(), add.getRhs()}) {
+    DenseFPElementsAttr mask;
+    if (!matchPattern(v, m_Constant(&mask)))
+      continue;
+    auto mt = cast<RankedTensorType>(mask.getType());
+    int64_t s = inType.getDimSize(axis);
+    if (mt.getRank() == 0 || mt.getDimSize(mt.getRank() - 1) != s)
+      return {};
+    SmallVector<int64_t> lengths;
+    int64_t j = 0, n = 0;
+    bool anyMasked = false;
+    for (APFloat f : mask.getValues<APFloat>()) {
+      bool masked = (f.isInfinity() && f.isNegative()) ||
+                    f.convertToDouble() <= -1e4;
+      anyMasked |= masked;
+      n += !masked;
+      if (++j == s) {
+        lengths.push_back(n);
+        j = n = 0;
+      }
+    }
+    return anyMasked ? lengths : SmallVector<int64_t>{};
+  }
+  return {};
+}
+} // namespace
+
 FailureOr<Scales> SoftmaxOp::computeIdealScales() {
   USCALE_REQUIRE_STATIC();
   auto t = getInput().getType();
@@ -164,6 +257,24 @@ FailureOr<Scales> SoftmaxOp::computeIdealScales() {
   if (axis < 0)
     axis += t.getRank();
   double s = double(t.getDimSize(axis));
+  // A masked softmax (docs/design.md): section 2's principle applied to
+  // what the op really sees, N(0,1) entries in n_r unmasked places of row
+  // r. The output's second moment over all entries is
+  // mean_r E[sum p^2](n_r) / s, its mean 1/s; the VJP's mean is 0.
+  SmallVector<int64_t> rows = maskedRowLengths(getInput(), axis);
+  if (!rows.empty()) {
+    double p2 = 0, g2 = 0;
+    for (int64_t n : rows) {
+      auto [mp, mg] = softmaxRowMoments(n);
+      p2 += mp;
+      g2 += mg;
+    }
+    p2 /= double(rows.size()) * s;
+    g2 /= double(rows.size()) * s;
+    double var = p2 - 1.0 / (s * s);
+    if (var > 0 && g2 > 0)
+      return uniform(*this, 1.0 / std::sqrt(var), 1.0 / std::sqrt(g2));
+  }
   // Large-s limits for log-normal outputs (spec section 3).
   return uniform(*this, s / std::sqrt(M_E - 1.0), s / std::sqrt(M_E));
 }
