@@ -52,6 +52,8 @@ int train(Args &args) {
   double lr = args.takeDouble("lr", 0);
   int64_t printEvery = std::max<int64_t>(1, args.takeInt("print-every", 1));
   auto logPath = args.take("log");
+  double threshold = args.takeDouble("expect-below", NAN);
+  bool expectBelow = !std::isnan(threshold);
   args.finish();
 
   auto model = loadModel(args.positional[0]);
@@ -89,7 +91,7 @@ int train(Args &args) {
   rt::Rng rng(seed ^ 0xDA7A5EEDull);
   auto inputs = rt::Session::makeInputs(*step);
   int64_t tokens = tokensPerStep(*step);
-  double windowLoss = 0, windowSeconds = 0;
+  double windowLoss = 0, windowSeconds = 0, lastWindowLoss = 0;
   int64_t windowSteps = 0;
   for (int64_t i = 1; i <= steps; ++i) {
     fillOrThrow(*data, *step, inputs, rng, rt::Split::Train);
@@ -113,6 +115,7 @@ int train(Args &args) {
                   windowLoss / double(windowSteps),
                   double(tokens * windowSteps) / windowSeconds);
       std::fflush(stdout);
+      lastWindowLoss = windowLoss / double(windowSteps);
       windowLoss = windowSeconds = 0;
       windowSteps = 0;
     }
@@ -125,6 +128,12 @@ int train(Args &args) {
     if (textPath)
       std::printf("eval  train bpc %.4f  validation bpc %.4f\n",
                   tr / std::log(2.0), va / std::log(2.0));
+  }
+  if (expectBelow) {
+    bool ok = lastWindowLoss < threshold;
+    std::printf("final loss %.4f %s %g\n", lastWindowLoss,
+                ok ? "is below" : "is NOT below", threshold);
+    return ok ? 0 : 1;
   }
   return 0;
 }

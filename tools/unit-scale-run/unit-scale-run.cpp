@@ -22,6 +22,7 @@ const char *kUsage = R"(usage: unit-scale-run COMMAND LIB... [options]
                    batches through the forward function
       --lr X          optimizer none only: plain SGD in the runner (0)
       --print-every N (1)  --log FILE (CSV: step,loss,tokens_per_s)
+      --expect-below X  exit 1 unless the last progress line's loss < X
 
   stats --scaled LIB --regular LIB
                    one train step of two models compiled with --stats (the
