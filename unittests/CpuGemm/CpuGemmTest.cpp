@@ -149,7 +149,7 @@ TEST(CpuGemm, PublicSgemmTransposedB) {
   Mat<float> a(9, 20, Layout::RowMajor, rng), b(20, 11, Layout::ColMajor, rng),
       c(9, 11, Layout::RowMajor, rng);
   Mat<float> c0 = c;
-  uscale_cpu_sgemm(9, 11, 20, a.ptr(), a.rs, a.cs, b.ptr(), b.rs, b.cs,
+  uscale_cpu_gemm_f32(9, 11, 20, a.ptr(), a.rs, a.cs, b.ptr(), b.rs, b.cs,
                    c.ptr(), c.rs, c.cs);
   for (int64_t i = 0; i < 9; ++i)
     for (int64_t j = 0; j < 11; ++j) {

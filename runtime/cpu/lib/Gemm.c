@@ -189,14 +189,14 @@ static void *alloc_pack(int64_t elems, size_t elem_size) {
 DEFINE_DRIVER(float, f32, 16, 120, 3072)
 DEFINE_DRIVER(double, f64, 8, 60, 2048)
 
-void uscale_cpu_sgemm(int64_t m, int64_t n, int64_t k, const float *a,
+void uscale_cpu_gemm_f32(int64_t m, int64_t n, int64_t k, const float *a,
                       int64_t rsa, int64_t csa, const float *b, int64_t rsb,
                       int64_t csb, float *c, int64_t rsc, int64_t csc) {
   uscale_cpu_f32_isa(uscale_cpu_gemm_has_avx2(), 1, m, n, k, a, 0, rsa, csa, b,
                      0, rsb, csb, c, 0, rsc, csc);
 }
 
-void uscale_cpu_dgemm(int64_t m, int64_t n, int64_t k, const double *a,
+void uscale_cpu_gemm_f64(int64_t m, int64_t n, int64_t k, const double *a,
                       int64_t rsa, int64_t csa, const double *b, int64_t rsb,
                       int64_t csb, double *c, int64_t rsc, int64_t csc) {
   uscale_cpu_f64_isa(uscale_cpu_gemm_has_avx2(), 1, m, n, k, a, 0, rsa, csa, b,
