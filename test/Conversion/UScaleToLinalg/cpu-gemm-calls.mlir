@@ -92,6 +92,30 @@ func.func @loop_ordered_generic(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c: m
 
 // -----
 
+// Any dim order: A read as A[m, b, k], C written as C[b, n, m]. Both become
+// views in the kernel's order ([b, m, k], [b, m, n]); C is written through
+// its permuted strides.
+// CHECK-LABEL: func.func @permuted_batch(
+// CHECK-SAME: %[[A:.*]]: memref<4x2x8xf32>, %[[B:.*]]: memref<2x8x16xf32>, %[[C:.*]]: memref<2x16x4xf32>)
+// CHECK: memref.transpose %[[A]] (d0, d1, d2) -> (d1, d0, d2) : memref<4x2x8xf32> to memref<2x4x8xf32, strided<[8, 16, 1]>>
+// CHECK: memref.transpose %[[C]] (d0, d1, d2) -> (d0, d2, d1) : memref<2x16x4xf32> to memref<2x4x16xf32, strided<[64, 1, 4]>>
+// CHECK: call @uscale_cpu_sgemm_batched(
+func.func @permuted_batch(%a: memref<4x2x8xf32>, %b: memref<2x8x16xf32>, %c: memref<2x16x4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(b, m, n, k) -> (m, b, k)>,
+                                   affine_map<(b, m, n, k) -> (b, k, n)>,
+                                   affine_map<(b, m, n, k) -> (b, n, m)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<4x2x8xf32>, memref<2x8x16xf32>) outs(%c : memref<2x16x4xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Left alone: integer and mixed-type GEMMs, a GEMM on tensors (not yet
 // bufferized), a generic that is not a multiply-accumulate, and a
 // contraction with two k dims.
