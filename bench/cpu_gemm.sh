@@ -3,10 +3,11 @@
 # (uscale-cpu-loop-order, `unit-scale-compile --no-gemm-calls`) against
 # calls to the blocked kernels (uscale-cpu-gemm-calls + libuscale_cpu_gemm.a,
 # the default). Prints a 512^3 GEMM (f32 B[k,n], f32 B[n,k], f64) and the
-# unit-scaled Adam train step of examples/transformer.json and of
-# examples/mlp.json (and the transformer again with glibc's malloc told not
-# to return memory to the kernel). Times are the median (and min) wall time and the median
-# process CPU time of REPS calls (bench/cpu/time_entry.c).
+# unit-scaled Adam train steps of examples/transformer.json, mlp.json and
+# charlm.json (f32 and --fp8), and the transformer's again with glibc's
+# malloc told not to return memory to the kernel. Times are the median (and
+# min) wall time and the median process CPU time of REPS calls
+# (bench/cpu/time_entry.c).
 #
 #   bench/cpu_gemm.sh [BUILD_DIR] [REPS]     (default: build, 21)
 set -euo pipefail
@@ -63,6 +64,9 @@ row() {
 compile "$ROOT/bench/cpu/matmul512.mlir" matmul512 --no-autodiff
 compile "$ROOT/examples/transformer.json" transformer --unit-scale --optimizer adam
 compile "$ROOT/examples/mlp.json" mlp --unit-scale --optimizer adam
+# The char-LM of bench/charlm (fp32-unit and fp8-unit configurations).
+compile "$ROOT/examples/charlm.json" charlm --unit-scale --optimizer adam
+compile "$ROOT/examples/charlm.json" charlm_fp8 --unit-scale --fp8 --optimizer adam
 
 echo "$(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); median of $REPS calls"
 echo
@@ -74,6 +78,8 @@ row "512^3 f32 linear, B[n,k]" matmul512 mmt_f32 "$F512"
 row "512^3 f64 matmul" matmul512 mm_f64 "$F512"
 row "transformer.json Adam train step" transformer transformer_train_step 0
 row "mlp.json Adam train step" mlp mlp_train_step 0
+row "charlm.json Adam train step" charlm charlm_train_step 0
+row "charlm.json --fp8 Adam train step" charlm_fp8 charlm_train_step 0
 # The compiled step mallocs and frees its temporaries on every call; with
 # glibc's default thresholds much of that memory goes back to the kernel
 # and comes back as fresh zeroed pages each step. A runner can keep it:
