@@ -31,6 +31,13 @@ struct UScaleLowerToLLVMOptions
                                   "function gets a _mlir_ciface_ wrapper "
                                   "(see docs/cpu-lowering.md)"),
                    llvm::cl::init(false)};
+  Option<bool> gemmCalls{
+      *this, "gemm-calls",
+      llvm::cl::desc("f32/f64 GEMMs call the blocked kernels of "
+                     "libuscale_cpu_gemm.a (uscale-cpu-gemm-calls) instead "
+                     "of running as loops; whoever links the result must "
+                     "link that archive (unit-scale-compile does)"),
+      llvm::cl::init(false)};
 };
 
 /// Appends uscale-to-linalg, bufferization and the lowering to the LLVM

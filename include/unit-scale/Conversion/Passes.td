@@ -155,4 +155,30 @@ def NVGPUInstantiate : Pass<"uscale-nvgpu-instantiate", "::mlir::ModuleOp"> {
   ];
 }
 
+def CpuGemmCalls : Pass<"uscale-cpu-gemm-calls", "::mlir::ModuleOp"> {
+  let summary = "Replace f32/f64 GEMMs on memrefs with calls to the CPU GEMM kernels";
+  let description = [{
+    After bufferization, rewrites every linalg op on memrefs that is a
+    multiply-accumulate contraction with one m, one n, one k and at most one
+    batch dimension (linalg.matmul and linalg.batch_matmul with any operand
+    transposed through `indexing_maps`, and the equivalent linalg.generic,
+    e.g. from uscale-cpu-loop-order) whose three operands are all f32 or all
+    f64 into
+
+      func.call @uscale_cpu_{s,d}gemm[_batched](A, B, C)
+
+    with C += A B (linalg's accumulate-into-init semantics). A transposed
+    operand is passed as a `memref.transpose` view, and every operand is
+    cast to a fully dynamic strided memref, so the kernels (runtime/cpu,
+    libuscale_cpu_gemm.a) see sizes, strides and offsets and copy nothing.
+    The callees are declared with `llvm.emit_c_interface`: the call lowers
+    to `_mlir_ciface_uscale_cpu_sgemm(desc *A, desc *B, desc *C)`.
+    Anything else (integer GEMMs, mixed types, other contractions) is left
+    alone. Part of `uscale-lower-to-llvm{gemm-calls=true}`; the caller must
+    link the kernel archive (unit-scale-compile does).
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // USCALE_CONVERSION_PASSES_TD

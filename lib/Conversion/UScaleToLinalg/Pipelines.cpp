@@ -11,15 +11,22 @@ using namespace mlir;
 
 namespace {
 // uscale -> linalg on tensors; arith/math on whole tensors (the optimizer
-// update) -> linalg; GEMM loop order for the CPU; bufferize with plain (identity-layout) memrefs at
-// function boundaries; free temporaries; loops; LLVM (vector.print too,
-// which the execution tests use).
-std::string lowerToLLVMText(bool aot) {
+// update) -> linalg; GEMM loop order for the CPU (or, with gemm-calls,
+// kernel calls after bufferization); bufferize with plain (identity-layout)
+// memrefs at function boundaries; free temporaries; loops; LLVM
+// (vector.print too, which the execution tests use).
+std::string lowerToLLVMText(bool aot, bool gemmCalls) {
+  // With gemm-calls the GEMMs stay named ops (any operand transposed only
+  // in its indexing map) until uscale-cpu-gemm-calls turns them into kernel
+  // calls on the bufferized views; the loop order would only add a copy of
+  // a transposed B.
   std::string p =
-      "func.func(uscale-to-linalg,convert-elementwise-to-linalg,"
-      "canonicalize,uscale-cpu-loop-order),"
-      "one-shot-bufferize{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map},";
+      "func.func(uscale-to-linalg,convert-elementwise-to-linalg,canonicalize";
+  p += gemmCalls ? ")," : ",uscale-cpu-loop-order),";
+  p += "one-shot-bufferize{bufferize-function-boundaries "
+       "function-boundary-type-conversion=identity-layout-map},";
+  if (gemmCalls)
+    p += "uscale-cpu-gemm-calls,";
   // Ahead of time: results become caller-owned out-parameters (a returned
   // static allocation is hoisted into the caller, so nothing is copied), and
   // every function gets a _mlir_ciface_ wrapper taking memref descriptors by
@@ -41,7 +48,8 @@ std::string lowerToLLVMText(bool aot) {
 
 void mlir::uscale::buildUScaleLowerToLLVMPipeline(
     OpPassManager &pm, const UScaleLowerToLLVMOptions &options) {
-  if (failed(parsePassPipeline(lowerToLLVMText(options.aot), pm, llvm::errs())))
+  if (failed(parsePassPipeline(lowerToLLVMText(options.aot, options.gemmCalls),
+                               pm, llvm::errs())))
     llvm::report_fatal_error("uscale-lower-to-llvm: bad pipeline text");
 }
 
@@ -50,6 +58,7 @@ void mlir::uscale::registerUScaleConversionPassesAndPipelines() {
   PassPipelineRegistration<UScaleLowerToLLVMOptions>(
       "uscale-lower-to-llvm",
       "Lower uscale functions to the LLVM dialect (uscale-to-linalg, "
-      "bufferization, loops, LLVM); aot=true for a native library's C ABI",
+      "bufferization, loops, LLVM); aot=true for a native library's C ABI, "
+      "gemm-calls=true for calls to the CPU GEMM kernels",
       buildUScaleLowerToLLVMPipeline);
 }
