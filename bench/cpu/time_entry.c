@@ -88,13 +88,15 @@ int main(int argc, char **argv) {
   double *wall = malloc(sizeof(double) * (size_t)reps),
          *cpu = malloc(sizeof(double) * (size_t)reps);
   for (int r = 0; r < reps; ++r) {
-    double w = clock_ms(CLOCK_MONOTONIC), c = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+    double w = clock_ms(CLOCK_MONOTONIC),
+           c = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
     fn(d);
     cpu[r] = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c;
     wall[r] = clock_ms(CLOCK_MONOTONIC) - w;
   }
   qsort(wall, (size_t)reps, sizeof(double), cmp);
   qsort(cpu, (size_t)reps, sizeof(double), cmp);
-  printf("median %.3f min %.3f cpu %.3f\n", wall[reps / 2], wall[0], cpu[reps / 2]);
+  printf("median %.3f min %.3f cpu %.3f\n", wall[reps / 2], wall[0],
+         cpu[reps / 2]);
   return 0;
 }

@@ -26,15 +26,16 @@ namespace {
 /// How a matrix of `rows` x `cols` is laid out in its buffer.
 enum class Layout { RowMajor, ColMajor, Strided };
 const char *name(Layout l) {
-  return l == Layout::RowMajor ? "row" : l == Layout::ColMajor ? "col" : "strided";
+  return l == Layout::RowMajor   ? "row"
+         : l == Layout::ColMajor ? "col"
+                                 : "strided";
 }
 
 /// A matrix view: element (i, j) at data[off + i * rs + j * cs].
 template <typename T> struct Mat {
   std::vector<T> buf;
   int64_t rows, cols, off, rs, cs;
-  Mat(int64_t r, int64_t c, Layout l, std::mt19937 &rng)
-      : rows(r), cols(c) {
+  Mat(int64_t r, int64_t c, Layout l, std::mt19937 &rng) : rows(r), cols(c) {
     if (l == Layout::RowMajor) {
       off = 0, rs = c, cs = 1;
       buf.resize(r * c);
@@ -107,13 +108,14 @@ struct Shape {
 };
 
 const Shape kShapes[] = {
-    {1, 1, 1},    {1, 37, 19},  {41, 1, 23}, {29, 31, 1},  {1, 300, 1},
-    {6, 16, 8},   {5, 15, 7},   {7, 17, 9},  {13, 33, 65}, {64, 64, 64},
-    {71, 50, 257}, {121, 19, 3}, {130, 70, 300}, {2, 3100, 3}, {3, 2050, 5},
-    {250, 40, 513}};
+    {1, 1, 1},      {1, 37, 19},  {41, 1, 23},   {29, 31, 1},
+    {1, 300, 1},    {6, 16, 8},   {5, 15, 7},    {7, 17, 9},
+    {13, 33, 65},   {64, 64, 64}, {71, 50, 257}, {121, 19, 3},
+    {130, 70, 300}, {2, 3100, 3}, {3, 2050, 5},  {250, 40, 513}};
 
 template <typename T> void runAll(int isa) {
-  const Layout layouts[] = {Layout::RowMajor, Layout::ColMajor, Layout::Strided};
+  const Layout layouts[] = {Layout::RowMajor, Layout::ColMajor,
+                            Layout::Strided};
   uint32_t seed = 1;
   for (const Shape &s : kShapes)
     for (Layout la : layouts)
@@ -150,7 +152,7 @@ TEST(CpuGemm, PublicSgemmTransposedB) {
       c(9, 11, Layout::RowMajor, rng);
   Mat<float> c0 = c;
   uscale_cpu_gemm_f32(9, 11, 20, a.ptr(), a.rs, a.cs, b.ptr(), b.rs, b.cs,
-                   c.ptr(), c.rs, c.cs);
+                      c.ptr(), c.rs, c.cs);
   for (int64_t i = 0; i < 9; ++i)
     for (int64_t j = 0; j < 11; ++j) {
       double ref = c0.at(i, j);
@@ -178,7 +180,9 @@ void checkDescriptors(void (*f2)(D2 *, D2 *, D2 *),
     x = u(rng);
   c0 = c;
   // A of product t: element (i, p) at a[2 + t*m*k + p*m + i] (column-major).
-  auto A = [&](int64_t t, int64_t i, int64_t p) { return a[2 + t * m * k + p * m + i]; };
+  auto A = [&](int64_t t, int64_t i, int64_t p) {
+    return a[2 + t * m * k + p * m + i];
+  };
   D3 a3{a.data(), a.data(), 2, {nb, m, k}, {m * k, 1, m}};
   D3 b3{b.data(), b.data(), 0, {nb, k, n}, {0, n, 1}};
   D3 c3{c.data(), c.data(), 0, {nb, m, n}, {m * n, n, 1}};
@@ -189,7 +193,8 @@ void checkDescriptors(void (*f2)(D2 *, D2 *, D2 *),
         double ref = c0[t * m * n + i * n + j];
         for (int64_t p = 0; p < k; ++p)
           ref += (double)A(t, i, p) * b[p * n + j];
-        EXPECT_NEAR(c[t * m * n + i * n + j], ref, 1e-4) << t << " " << i << " " << j;
+        EXPECT_NEAR(c[t * m * n + i * n + j], ref, 1e-4)
+            << t << " " << i << " " << j;
       }
   // 2-D: product 1 alone, through offsets.
   c = c0;

@@ -113,8 +113,7 @@ struct CpuGemmCallsPass
       return f;
     }
     if (module.lookupSymbol(name)) {
-      emitError(loc) << "'" << name
-                     << "' is reserved for the CPU GEMM kernel";
+      emitError(loc) << "'" << name << "' is reserved for the CPU GEMM kernel";
       return failure();
     }
     OpBuilder b(module.getBodyRegion());
@@ -150,7 +149,8 @@ struct CpuGemmCallsPass
           SmallVector<unsigned> p(perm.begin(), perm.end());
           v = memref::TransposeOp::create(
               b, loc, v,
-              AffineMapAttr::get(AffineMap::getPermutationMap(p, &getContext())));
+              AffineMapAttr::get(
+                  AffineMap::getPermutationMap(p, &getContext())));
         }
         operands.push_back(memref::CastOp::create(
             b, loc, dynamicStridedType(perm.size(), g.elementType), v));

@@ -25,13 +25,19 @@
  * (f32: 120 KiB) in L2, the KC x NC block of B in L2/L3. */
 #define MR 6
 #define KC 256
+#define F32_NR 16
+#define F32_MC 120
+#define F32_NC 3072
+#define F64_NR 8
+#define F64_MC 60
+#define F64_NC 2048
 
 /* ---- f32 ---- */
 #define T float
 #define VL 8
-#define NR 16
-#define MC 120
-#define NC 3072
+#define NR F32_NR
+#define MC F32_MC
+#define NC F32_NC
 typedef float vf32 __attribute__((vector_size(32)));
 #define V vf32
 
@@ -41,7 +47,7 @@ typedef float vf32 __attribute__((vector_size(32)));
 
 #ifdef USCALE_X86_DISPATCH
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))),             \
+#pragma clang attribute push(__attribute__((target("avx2,fma"))),              \
                              apply_to = function)
 #else
 #pragma GCC push_options
@@ -67,9 +73,9 @@ typedef float vf32 __attribute__((vector_size(32)));
 /* ---- f64 ---- */
 #define T double
 #define VL 4
-#define NR 8
-#define MC 60
-#define NC 2048
+#define NR F64_NR
+#define MC F64_MC
+#define NC F64_NC
 typedef double vf64 __attribute__((vector_size(32)));
 #define V vf64
 
@@ -79,7 +85,7 @@ typedef double vf64 __attribute__((vector_size(32)));
 
 #ifdef USCALE_X86_DISPATCH
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))),             \
+#pragma clang attribute push(__attribute__((target("avx2,fma"))),              \
                              apply_to = function)
 #else
 #pragma GCC push_options
@@ -131,7 +137,9 @@ int uscale_cpu_gemm_has_avx2(void) {
 
 /* ---- drivers ---- */
 
-static int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
+static int64_t round_up(int64_t x, int64_t to) {
+  return (x + to - 1) / to * to;
+}
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 static void *alloc_pack(int64_t elems, size_t elem_size) {
@@ -146,8 +154,7 @@ static void *alloc_pack(int64_t elems, size_t elem_size) {
   void uscale_cpu_##SUF##_isa(                                                 \
       int isa, int64_t batch, int64_t m, int64_t n, int64_t k, const T *a,     \
       int64_t bsa, int64_t rsa, int64_t csa, const T *b, int64_t bsb,          \
-      int64_t rsb, int64_t csb, T *c, int64_t bsc, int64_t rsc,                \
-      int64_t csc) {                                                           \
+      int64_t rsb, int64_t csb, T *c, int64_t bsc, int64_t rsc, int64_t csc) { \
     if (batch <= 0 || m <= 0 || n <= 0)                                        \
       return;                                                                  \
     if (k <= 0)                                                                \
@@ -186,19 +193,19 @@ static void *alloc_pack(int64_t elems, size_t elem_size) {
 #define f64_avx2 gemm_ws_f64_base
 #endif
 
-DEFINE_DRIVER(float, f32, 16, 120, 3072)
-DEFINE_DRIVER(double, f64, 8, 60, 2048)
+DEFINE_DRIVER(float, f32, F32_NR, F32_MC, F32_NC)
+DEFINE_DRIVER(double, f64, F64_NR, F64_MC, F64_NC)
 
 void uscale_cpu_gemm_f32(int64_t m, int64_t n, int64_t k, const float *a,
-                      int64_t rsa, int64_t csa, const float *b, int64_t rsb,
-                      int64_t csb, float *c, int64_t rsc, int64_t csc) {
+                         int64_t rsa, int64_t csa, const float *b, int64_t rsb,
+                         int64_t csb, float *c, int64_t rsc, int64_t csc) {
   uscale_cpu_f32_isa(uscale_cpu_gemm_has_avx2(), 1, m, n, k, a, 0, rsa, csa, b,
                      0, rsb, csb, c, 0, rsc, csc);
 }
 
 void uscale_cpu_gemm_f64(int64_t m, int64_t n, int64_t k, const double *a,
-                      int64_t rsa, int64_t csa, const double *b, int64_t rsb,
-                      int64_t csb, double *c, int64_t rsc, int64_t csc) {
+                         int64_t rsa, int64_t csa, const double *b, int64_t rsb,
+                         int64_t csb, double *c, int64_t rsc, int64_t csc) {
   uscale_cpu_f64_isa(uscale_cpu_gemm_has_avx2(), 1, m, n, k, a, 0, rsa, csa, b,
                      0, rsb, csb, c, 0, rsc, csc);
 }
@@ -207,12 +214,11 @@ void uscale_cpu_gemm_f64(int64_t m, int64_t n, int64_t k, const double *a,
 
 #define DEFINE_CIFACE(NAME, SUF, R2, R3)                                       \
   void _mlir_ciface_##NAME(R2 *a, R2 *b, R2 *c) {                              \
-    uscale_cpu_##SUF##_isa(uscale_cpu_gemm_has_avx2(), 1, c->sizes[0],         \
-                           c->sizes[1], a->sizes[1], a->aligned + a->offset,   \
-                           0, a->strides[0], a->strides[1],                    \
-                           b->aligned + b->offset, 0, b->strides[0],           \
-                           b->strides[1], c->aligned + c->offset, 0,           \
-                           c->strides[0], c->strides[1]);                      \
+    uscale_cpu_##SUF##_isa(                                                    \
+        uscale_cpu_gemm_has_avx2(), 1, c->sizes[0], c->sizes[1], a->sizes[1],  \
+        a->aligned + a->offset, 0, a->strides[0], a->strides[1],               \
+        b->aligned + b->offset, 0, b->strides[0], b->strides[1],               \
+        c->aligned + c->offset, 0, c->strides[0], c->strides[1]);              \
   }                                                                            \
   void _mlir_ciface_##NAME##_batched(R3 *a, R3 *b, R3 *c) {                    \
     uscale_cpu_##SUF##_isa(                                                    \

@@ -21,11 +21,11 @@ extern "C" {
 /* C[m x n] += A[m x k] * B[k x n]. (Not named uscale_cpu_sgemm: that is
  * the symbol of the MLIR-side wrapper that a model's own object defines.) */
 void uscale_cpu_gemm_f32(int64_t m, int64_t n, int64_t k, const float *a,
-                      int64_t rsa, int64_t csa, const float *b, int64_t rsb,
-                      int64_t csb, float *c, int64_t rsc, int64_t csc);
+                         int64_t rsa, int64_t csa, const float *b, int64_t rsb,
+                         int64_t csb, float *c, int64_t rsc, int64_t csc);
 void uscale_cpu_gemm_f64(int64_t m, int64_t n, int64_t k, const double *a,
-                      int64_t rsa, int64_t csa, const double *b, int64_t rsb,
-                      int64_t csb, double *c, int64_t rsc, int64_t csc);
+                         int64_t rsa, int64_t csa, const double *b, int64_t rsb,
+                         int64_t csb, double *c, int64_t rsc, int64_t csc);
 
 /* MLIR strided memref descriptors (docs/cpu-lowering.md, "The C ABI"). */
 #define USCALE_CPU_MEMREF(T, R)                                                \

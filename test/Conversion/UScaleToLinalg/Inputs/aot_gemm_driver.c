@@ -90,15 +90,14 @@ int main(int argc, char **argv) {
     return 1;
   }
   static const int r32[] = {3, 2, 1, 4, 4, 2, 2, 3, 4, 2};
-  static const int64_t s32[][4] = {{2, 13, 37}, {21, 37}, {21},
-                                   {2, 3, 7, 19}, {1, 3, 19, 17},
-                                   {5, 300}, {300, 40},
-                                   {2, 13, 21}, {2, 3, 7, 17}, {5, 40}};
+  static const int64_t s32[][4] = {
+      {2, 13, 37}, {21, 37},  {21},        {2, 3, 7, 19}, {1, 3, 19, 17},
+      {5, 300},    {300, 40}, {2, 13, 21}, {2, 3, 7, 17}, {5, 40}};
   compare((entry_fn)dlsym(fast, "uscale_gemm32"),
           (entry_fn)dlsym(loops, "uscale_gemm32"), "gemm32", 0, 7, r32, s32, 3);
   static const int r64[] = {3, 2, 3, 3, 3, 3};
-  static const int64_t s64[][4] = {{3, 29, 33}, {33, 40}, {2, 7, 19},
-                                   {2, 19, 9}, {3, 29, 40}, {2, 7, 9}};
+  static const int64_t s64[][4] = {{3, 29, 33}, {33, 40},    {2, 7, 19},
+                                   {2, 19, 9},  {3, 29, 40}, {2, 7, 9}};
   compare((entry_fn)dlsym(fast, "uscale_gemm64"),
           (entry_fn)dlsym(loops, "uscale_gemm64"), "gemm64", 1, 4, r64, s64, 2);
   return 0;
