@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <malloc.h>
 
 namespace {
 const char *kUsage = R"(usage: unit-scale-run COMMAND LIB... [options]
@@ -47,6 +48,12 @@ unit-scale-compile (docs/cpu-lowering.md); docs/runner.md has examples.
 } // namespace
 
 int main(int argc, char **argv) {
+  // A compiled step mallocs and frees all its temporaries on every call;
+  // glibc's defaults hand large blocks back to the kernel each time, and
+  // re-faulting the zeroed pages then costs more than the GEMMs
+  // (docs/cpu-lowering.md). Keep them in the process instead.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   if (argc < 2 || !std::strcmp(argv[1], "--help") ||
       !std::strcmp(argv[1], "-h")) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
