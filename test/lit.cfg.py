@@ -32,3 +32,8 @@ tools = ["unit-scale-opt", "unit-scale-translate", "mlir-opt", "mlir-runner",
          "unit-scale-compile", "unit-scale-run",
          ToolSubst("%mlir_lib_dir", config.mlir_lib_dir)]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Debian's fortunes package: the English text of the character LM tests
+# (utils/setup.sh installs it).
+if os.path.isfile("/usr/share/games/fortunes/fortunes"):
+    config.available_features.add("fortunes")
