@@ -13,20 +13,13 @@ using namespace mlir;
 using namespace mlir::uscale;
 
 namespace {
-std::optional<FP8Format> parseFormat(StringRef s) {
-  if (s == "e4m3")
-    return FP8Format::E4M3;
-  if (s == "e5m2")
-    return FP8Format::E5M2;
-  return std::nullopt;
-}
 
 struct CastFP8Pass : public uscale::impl::CastFP8Base<CastFP8Pass> {
   using CastFP8Base::CastFP8Base;
 
   LogicalResult initialize(MLIRContext *ctx) override {
-    fwd = parseFormat(forwardFormat);
-    grad = parseFormat(gradFormat);
+    fwd = symbolizeFP8Format(forwardFormat);
+    grad = symbolizeFP8Format(gradFormat);
     if (!fwd || !grad)
       return emitError(UnknownLoc::get(ctx))
              << "uscale-cast-fp8: formats must be e4m3 or e5m2, got forward="

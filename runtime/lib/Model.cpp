@@ -177,22 +177,16 @@ bool parseManifest(const std::string &text, std::string &optimizer,
       fs.name = f.at("name").get<std::string>();
       fs.kind = f.at("kind").get<std::string>();
       fs.packed = f.at("packed").get<std::string>();
-      for (const json &a : f.at("args")) {
-        TensorSpec s;
-        if (!readSpec(a, s, error)) {
-          error = fs.name + ": " + error;
-          return false;
+      for (auto [key, out] : {std::pair{"args", &fs.args},
+                              std::pair{"results", &fs.results}})
+        for (const json &a : f.at(key)) {
+          TensorSpec spec;
+          if (!readSpec(a, spec, error)) {
+            error = fs.name + ": " + error;
+            return false;
+          }
+          out->push_back(spec);
         }
-        fs.args.push_back(s);
-      }
-      for (const json &r : f.at("results")) {
-        TensorSpec s;
-        if (!readSpec(r, s, error)) {
-          error = fs.name + ": " + error;
-          return false;
-        }
-        fs.results.push_back(s);
-      }
       functions.push_back(std::move(fs));
     }
     for (const json &p : m.at("parameters")) {

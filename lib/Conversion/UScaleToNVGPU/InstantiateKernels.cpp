@@ -30,13 +30,6 @@ using namespace mlir::uscale::nvgpu_lowering;
 
 namespace {
 
-std::optional<FP8Format> parseFormat(StringRef s) {
-  if (s == "e4m3")
-    return FP8Format::E4M3;
-  if (s == "e5m2")
-    return FP8Format::E5M2;
-  return std::nullopt;
-}
 
 /// Replaces the declaration `decl` by its template instances.
 LogicalResult instantiate(ModuleOp module, func::FuncOp decl) {
@@ -48,8 +41,8 @@ LogicalResult instantiate(ModuleOp module, func::FuncOp decl) {
     return s ? s.getValue() : StringRef();
   };
   StringRef variant = str("variant");
-  std::optional<FP8Format> fa = parseFormat(str("a")),
-                           fb = parseFormat(str("b"));
+  std::optional<FP8Format> fa = symbolizeFP8Format(str("a")),
+                           fb = symbolizeFP8Format(str("b"));
   if (!decl.isDeclaration() || !fa || !fb ||
       !llvm::is_contained({"fwd", "dgrad", "wgrad"}, variant) ||
       decl.getName() != ("uscale_fp8_matmul_" + variant).str())
