@@ -4,6 +4,7 @@
 # default init), for the MLP and transformer examples; a table and an SVG
 # plot with the E4M3/E5M2 ranges per model.
 #   usage: bench/evidence/stats.sh [OUTDIR (docs/evidence)]
+# (charlm: the model of bench/charlm, for the longer-context picture.)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BIN="${USCALE_BUILD_DIR:-$ROOT/build}/bin"
@@ -13,7 +14,7 @@ trap 'rm -rf "$WORK"' EXIT
 . "$ROOT/bench/evidence/machine.sh"
 mkdir -p "$OUT"
 
-for model in mlp transformer; do
+for model in mlp transformer charlm; do
   "$BIN/unit-scale-compile" "$ROOT/examples/$model.json" -o "$WORK/$model-unit" --unit-scale --stats
   "$BIN/unit-scale-compile" "$ROOT/examples/$model.json" -o "$WORK/$model-regular" --stats
   {
