@@ -61,13 +61,18 @@ def WriteManifest : Pass<"uscale-write-manifest", "::mlir::ModuleOp"> {
     every scaled op of the forward functions. Run it after uscale-autodiff
     and uscale-parameters-to-arguments, before lowering. `optimizer` must be
     the one given to uscale-autodiff: it says what a train step's results
-    are. docs/cpu-lowering.md documents the format.
+    are. `device` records which lowering follows (a GPU library needs the
+    CUDA runtime and a GPU to run). docs/cpu-lowering.md documents the
+    format.
   }];
   let options = [
     Option<"file", "file", "std::string", /*default=*/"\"\"",
            "Where to write the manifest (required)">,
     Option<"optimizer", "optimizer", "std::string", /*default=*/"\"none\"",
-           "none | sgd | adam, as given to uscale-autodiff">
+           "none | sgd | adam, as given to uscale-autodiff">,
+    Option<"device", "device", "std::string", /*default=*/"\"cpu\"",
+           "cpu | gpu: the lowering the library is built with "
+           "(uscale-lower-to-llvm or uscale-lower-to-gpu); runners check it">
   ];
 }
 
