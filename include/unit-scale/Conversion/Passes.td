@@ -96,7 +96,11 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
   let description = [{
     Finds every 2-D `uscale.matmul` and `uscale.linear` whose two GEMM
     operands are `uscale.quantize` ops (as `uscale-cast-fp8` inserts them)
-    and replaces it by a call to the host entry of its kernel variant:
+    and replaces it by a call to the host entry of its kernel variant. A
+    rank-3 (or higher) first operand with a 2-D second one, as in a
+    transformer's projections (`[B, T, K] x [K, N]`), is one GEMM over its
+    collapsed leading dimensions (`tensor.collapse_shape` to `[B*T, K]`,
+    the result expanded back):
 
     | operands    | variant | in a train step                          |
     |-------------|---------|------------------------------------------|
@@ -119,7 +123,8 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
 
     GEMMs without two quantized operands are left alone (host path). A
     quantized GEMM the kernels cannot run (M, N or K not a multiple of the
-    128 x 128 x 128 tile, dynamic shapes, batched operands, non-f32
+    128 x 128 x 128 tile, dynamic shapes, batched operands (both of rank
+    3 or more, as attention's), non-f32
     tensors, E5M2 x E5M2) is an error on the op naming the shape and the
     tile, or with `fallback` a remark, and the op is left alone.
   }];
@@ -134,7 +139,7 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::cf::ControlFlowDialect", "::mlir::func::FuncDialect",
-    "::mlir::memref::MemRefDialect"
+    "::mlir::memref::MemRefDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 
