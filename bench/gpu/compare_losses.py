@@ -11,10 +11,9 @@ order and its reduced-precision f32 adds, about 1e-3 relative per GEMM
 output at these K), and after the first update the runs drift apart.
 
   model   step 1   steps 2-5   mean of the last 10 steps
-  mlp128  2e-3     1e-2        5e-2    (all 5 GEMMs on the GPU)
-  charlm  1e-6     1e-3        2e-2    (forward on the CPU in both: step 1
-                                        should be equal; 4 wgrad GEMMs on
-                                        the GPU)
+  mlp128  2e-3     1e-2        5e-2    (all 5 GEMMs of the step on the GPU)
+  charlm  2e-3     1e-2        5e-2    (30 of the 51 on the GPU: its
+                                        projections and MLP layers)
   mlp128-gpu-isa vs mlp128-gpu: the same kernels, JIT-compiled from PTX
   instead of ptxas's cubin, should give the same numbers: 1e-6, 1e-5, 1e-4.
 """
@@ -27,7 +26,7 @@ import sys
 BOUNDS = {  # pair: (reference, candidate, step1, steps2-5, last10)
     "mlp128": ("mlp128-cpu", "mlp128-gpu", 2e-3, 1e-2, 5e-2),
     "mlp128 JIT": ("mlp128-gpu", "mlp128-gpu-isa", 1e-6, 1e-5, 1e-4),
-    "charlm": ("charlm-cpu", "charlm-gpu", 1e-6, 1e-3, 2e-2),
+    "charlm": ("charlm-cpu", "charlm-gpu", 2e-3, 1e-2, 5e-2),
 }
 
 

@@ -16,9 +16,9 @@
 #   <out>/MANIFEST.txt              commit, tools, file hashes
 #
 # Models: mlp128 (test/Conversion/UScaleToNVGPU/Inputs/mlp-128.mlir: all five
-# FP8 GEMMs of its step on the GPU) and charlm (examples/charlm.json: 4 of
-# the 51 FP8 GEMMs of its train step on the GPU; docs/gpu.md says why), both unit-scaled, FP8,
-# Adam.
+# FP8 GEMMs of its step on the GPU) and charlm (examples/charlm.json: 30 of
+# the 51 FP8 GEMMs of its train step on the GPU; docs/gpu.md says which),
+# both unit-scaled, FP8, Adam.
 #
 # Usage: bench/gpu/prepare_train_step.sh [OUT_DIR]  (default:
 # device-carry/train-step, git-ignored). USCALE_BUILD_DIR: the build with
