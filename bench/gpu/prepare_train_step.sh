@@ -13,6 +13,10 @@
 #   <out>/gpu-isa/libmlp128.so      mlp-128 with PTX instead of a cubin (the
 #                                   driver's JIT path), sharing that runtime
 #   <out>/fortunes.txt              the char-LM's text (bench/charlm)
+#   <out>/include/nlohmann          the JSON headers, for rebuilding the
+#                                   runner there if the carried one does not
+#                                   start (it needs glibc 2.36: arc4random
+#                                   from the static libstdc++)
 #   <out>/MANIFEST.txt              commit, tools, file hashes
 #
 # Models: mlp128 (test/Conversion/UScaleToNVGPU/Inputs/mlp-128.mlir: all five
@@ -45,6 +49,9 @@ echo "== unit-scale-run and the CUDA runtime (static libstdc++)"
 "$CXX" -std=c++17 -O2 -fPIC -shared -fvisibility=hidden \
   -I"$ROOT/runtime/include" "$ROOT"/runtime/lib/{CudaDriver,CudaRuntime,RuntimeLogic}.cpp \
   -static-libstdc++ -static-libgcc -ldl -o "$OUT/gpu/libuscale_cuda_runtime.so"
+
+mkdir -p "$OUT/include"
+cp -r /usr/include/nlohmann "$OUT/include/"
 
 echo "== models"
 MLP="$ROOT/test/Conversion/UScaleToNVGPU/Inputs/mlp-128.mlir"

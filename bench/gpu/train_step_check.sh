@@ -24,6 +24,24 @@ mkdir -p "$LOG"
 rm -f "$LOG"/*.csv "$LOG"/*.txt "$LOG"/compare.md # a failed run leaves none
 status=0
 
+# The carried runner and runtime need glibc 2.36 (Debian 12 built them);
+# where they do not start, rebuild both from the sources here (g++ is
+# there for nvcc; the JSON headers are carried). The models need only
+# glibc 2.27, and LD_LIBRARY_PATH goes before their $ORIGIN runpath.
+if ! "$RUN" --help > /dev/null 2>&1; then
+  echo "--- the carried unit-scale-run does not start here: $("$RUN" --help 2>&1 | head -1)"
+  echo "--- rebuilding it and libuscale_cuda_runtime.so with this machine's g++"
+  mkdir -p "$LOG/rebuild"
+  g++ -std=c++17 -O2 -I"$ART/include" -I"$ROOT/runtime/include" \
+    "$ROOT"/tools/unit-scale-run/*.cpp "$ROOT"/runtime/lib/{Model,Session,Data}.cpp \
+    -ldl -o "$LOG/rebuild/unit-scale-run" &&
+  g++ -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -I"$ROOT/runtime/include" \
+    "$ROOT"/runtime/lib/{CudaDriver,CudaRuntime,RuntimeLogic}.cpp -ldl \
+    -o "$LOG/rebuild/libuscale_cuda_runtime.so" || { echo "FAIL rebuild"; exit 1; }
+  RUN="$LOG/rebuild/unit-scale-run"
+  export LD_LIBRARY_PATH="$LOG/rebuild${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+
 echo "--- runtime: $(ldd "$ART/gpu/libcharlm.so" 2>&1 | grep -E 'uscale_cuda|not found' | tr -s ' \t' ' ')"
 
 # run NAME LIB DEVICE [ARGS...]: train, log the per-step CSV, keep stderr.
