@@ -94,3 +94,11 @@ echo "== local smoke run (no GPU here: expect argument checks to pass, GPU skipp
 } > "$OUT/MANIFEST.txt"
 du -sh "$OUT"
 echo "prepared $OUT"
+
+# The train-step check (step 6 of run_device_checks.sh): models compiled
+# with and without --device gpu, the runner, the text. Needs a build with
+# unit-scale-compile (USCALE_BUILD_DIR, default build/).
+if [[ $# -eq 0 ]]; then
+  echo "== train-step artifacts"
+  "$ROOT/bench/gpu/prepare_train_step.sh"
+fi

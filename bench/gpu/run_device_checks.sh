@@ -11,7 +11,10 @@
 #      direct launches, against CPU (double) and GPU references
 #   4. timing of the generated kernels (CUDA events, median)
 #   5. torch._scaled_mm (cuBLASLt FP8) and bf16 matmul at the same sizes
-#   6. a markdown summary (last in the output; everything also under $OUT)
+#   6. train steps of models compiled --device gpu vs the same models on the
+#      CPU (bench/gpu/train_step_check.sh; prepared by prepare_train_step.sh
+#      into device-carry/train-step, skipped with a note if that is missing)
+#   7. a markdown summary (last in the output; everything also under $OUT)
 set -u
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ART="${1:-$ROOT/device-carry/fp8-gemm}"
@@ -62,8 +65,22 @@ step "5. torch baselines"
 timeout 300 python3 bench/gpu/bench_torch_fp8.py --sizes "$BENCH_SIZES" --iters 50 --warmup 10 2>&1 | tee "$LOG/torch.txt"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
 
-step "6. summary"
+TRAIN_ART="${TRAIN_ART:-$ROOT/device-carry/train-step}"
+step "6. train steps, GPU vs CPU libraries ($TRAIN_ART)"
+if [[ -x "$TRAIN_ART/unit-scale-run" ]]; then
+  timeout 180 bash bench/gpu/train_step_check.sh "$TRAIN_ART" 2>&1 | tee "$LOG/train-step.txt"
+  [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+else
+  echo "not prepared (bench/gpu/prepare_train_step.sh): skipped" | tee "$LOG/train-step.txt"
+fi
+
+step "7. summary"
 python3 bench/gpu/summarize.py "$LOG/check.txt" "$LOG/bench.txt" "$LOG/torch.txt" | tee "$LOG/summary.md"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+TRAIN_LOG="${TRAIN_LOG:-$ROOT/bench/out/gpu/train-step}"
+if [[ -f "$TRAIN_LOG/compare.md" ]]; then
+  { echo; echo "## Train steps (GPU vs CPU library)"; echo
+    cat "$TRAIN_LOG/compare.md"; } | tee -a "$LOG/summary.md"
+fi
 echo "status=$status (logs in $LOG)"
 exit $status

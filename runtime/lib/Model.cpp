@@ -3,6 +3,7 @@
 
 #include <cstring>
 #include <dlfcn.h>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 
 namespace uscale::rt {
@@ -164,6 +165,13 @@ bool readSpec(const json &j, TensorSpec &s, std::string &error) {
 bool parseManifest(const std::string &text, std::string &optimizer,
                    std::vector<FunctionSpec> &functions,
                    std::vector<ParameterSpec> &params, std::string &error) {
+  std::string device;
+  return parseManifest(text, optimizer, device, functions, params, error);
+}
+
+bool parseManifest(const std::string &text, std::string &optimizer,
+                   std::string &device, std::vector<FunctionSpec> &functions,
+                   std::vector<ParameterSpec> &params, std::string &error) {
   try {
     json m = json::parse(text);
     if (m.value("format", "") != "unit-scale-manifest/1") {
@@ -172,6 +180,11 @@ bool parseManifest(const std::string &text, std::string &optimizer,
       return false;
     }
     optimizer = m.value("optimizer", "none");
+    device = m.value("device", "cpu");
+    if (device != "cpu" && device != "gpu") {
+      error = "unknown device '" + device + "' (expected cpu or gpu)";
+      return false;
+    }
     for (const json &f : m.at("functions")) {
       FunctionSpec fs;
       fs.name = f.at("name").get<std::string>();
@@ -232,10 +245,25 @@ std::unique_ptr<Model> Model::load(const std::string &path,
     error = path + " has no uscale_manifest(): not built by unit-scale-compile";
     return nullptr;
   }
-  if (!parseManifest(manifest(), m->optimizer_, m->functions_, m->params_,
-                     error)) {
+  if (!parseManifest(manifest(), m->optimizer_, m->device_, m->functions_,
+                     m->params_, error)) {
     error = path + ": " + error;
     return nullptr;
+  }
+  if (m->device_ == "gpu") {
+    // dlsym on the handle also searches the library's dependencies, where
+    // the runtime is.
+    m->rtAvailable_ =
+        reinterpret_cast<int (*)()>(dlsym(h, "uscaleRuntimeAvailable"));
+    m->rtTakeLastError_ =
+        reinterpret_cast<int (*)()>(dlsym(h, "uscaleRuntimeTakeLastError"));
+    m->rtLastErrorMessage_ = reinterpret_cast<const char *(*)()>(
+        dlsym(h, "uscaleRuntimeLastErrorMessage"));
+    if (!m->rtAvailable_ || !m->rtTakeLastError_ || !m->rtLastErrorMessage_) {
+      error = path + " is a GPU library but does not link "
+                     "libuscale_cuda_runtime.so";
+      return nullptr;
+    }
   }
   for (FunctionSpec &f : m->functions_) {
     f.entry = reinterpret_cast<void (*)(void **)>(dlsym(h, f.packed.c_str()));
@@ -250,6 +278,26 @@ std::unique_ptr<Model> Model::load(const std::string &path,
 Model::~Model() {
   if (handle_)
     dlclose(handle_);
+}
+
+bool Model::deviceReady(std::string &error) const {
+  if (device_ != "gpu")
+    return true;
+  // Loading the library already tried to load its kernels (global
+  // constructors) and recorded why that failed: the driver or the device
+  // missing, or kernels the device cannot run (not a Hopper GPU).
+  std::string why = rtLastErrorMessage_();
+  if (!rtAvailable_()) {
+    error = "no usable CUDA GPU for " + path_ +
+            (why.empty() ? std::string(" (no CUDA driver or device)")
+                         : ": " + why);
+    return false;
+  }
+  if (rtTakeLastError_() != 0) {
+    error = "cannot load the GPU kernels of " + path_ + ": " + why;
+    return false;
+  }
+  return true;
 }
 
 const FunctionSpec *Model::find(const std::string &kind) const {
@@ -268,6 +316,10 @@ void Model::call(const FunctionSpec &f, const std::vector<Tensor *> &args,
   for (Tensor *t : results)
     d.push_back(t->descriptor());
   f.entry(d.data());
+  if (rtTakeLastError_ && rtTakeLastError_() != 0)
+    throw std::runtime_error(path_ + ": " + f.name +
+                             ": the GPU runtime failed, results are invalid: " +
+                             rtLastErrorMessage_());
 }
 
 } // namespace uscale::rt

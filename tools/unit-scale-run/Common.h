@@ -7,16 +7,28 @@
 #include "uscale-runtime/Session.h"
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
 namespace uscale::run {
 
-/// Loads a model or throws with the loader's reason.
-inline std::unique_ptr<rt::Model> loadModel(const std::string &path) {
+/// Loads a model or throws with the loader's reason. With `device`, the
+/// library must have been compiled for it. A GPU library also needs a
+/// usable GPU: without one its steps would compute garbage, so that is an
+/// error before the first step.
+inline std::unique_ptr<rt::Model>
+loadModel(const std::string &path,
+          const std::optional<std::string> &device = std::nullopt) {
   std::string error;
   auto m = rt::Model::load(path, error);
   if (!m)
+    throw std::runtime_error(error);
+  if (device && m->device() != *device)
+    throw std::runtime_error(path + " was compiled for the " + m->device() +
+                             " (unit-scale-compile --device " + m->device() +
+                             "), not for --device " + *device);
+  if (!m->deviceReady(error))
     throw std::runtime_error(error);
   return m;
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iomanip>
 
 namespace uscale::run {
 
@@ -54,9 +55,12 @@ int train(Args &args) {
   auto logPath = args.take("log");
   double threshold = args.takeDouble("expect-below", NAN);
   bool expectBelow = !std::isnan(threshold);
+  auto device = args.take("device");
+  if (device && *device != "cpu" && *device != "gpu")
+    throw UsageError("--device expects cpu or gpu, got '" + *device + "'");
   args.finish();
 
-  auto model = loadModel(args.positional[0]);
+  auto model = loadModel(args.positional[0], device);
   const rt::FunctionSpec *step = model->find("train_step");
   if (!step)
     throw std::runtime_error(model->path() +
@@ -109,7 +113,9 @@ int train(Args &args) {
     windowSeconds += secs;
     ++windowSteps;
     if (log)
-      log << i << "," << loss << "," << double(tokens) / secs << "\n";
+      // 9 digits: enough to compare two runs' losses to 1e-7 (bench/gpu).
+      log << i << "," << std::setprecision(9) << loss << ","
+          << std::setprecision(6) << double(tokens) / secs << "\n";
     if (i % printEvery == 0 || i == steps) {
       std::printf("step %lld  loss %.4f  tokens/s %.0f\n", (long long)i,
                   windowLoss / double(windowSteps),

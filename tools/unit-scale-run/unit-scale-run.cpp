@@ -24,6 +24,10 @@ const char *kUsage = R"(usage: unit-scale-run COMMAND LIB... [options]
       --lr X          optimizer none only: plain SGD in the runner (0)
       --print-every N (1)  --log FILE (CSV: step,loss,tokens_per_s)
       --expect-below X  exit 1 unless the last progress line's loss < X
+      --device cpu|gpu  exit 1 unless LIB was compiled for this device
+                   (unit-scale-compile --device); a GPU library also needs
+                   the CUDA driver and a GPU, and a failed GPU call is an
+                   error, whatever the command
 
   stats --scaled LIB --regular LIB
                    one train step of two models compiled with --stats (the

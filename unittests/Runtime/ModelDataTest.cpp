@@ -109,6 +109,26 @@ TEST(Manifest, ParsesRolesAndRejectsMalformed) {
   EXPECT_NE(error.find("dynamic shapes"), std::string::npos) << error;
 }
 
+TEST(Manifest, Device) {
+  std::string opt, device, error;
+  std::vector<FunctionSpec> fs;
+  std::vector<ParameterSpec> ps;
+  auto manifest = [](const std::string &extra) {
+    return R"({"format": "unit-scale-manifest/1", )" + extra +
+           R"("functions": [], "parameters": []})";
+  };
+  // Written before the field existed: a CPU library.
+  ASSERT_TRUE(parseManifest(manifest(""), opt, device, fs, ps, error)) << error;
+  EXPECT_EQ(device, "cpu");
+  ASSERT_TRUE(parseManifest(manifest(R"("device": "gpu", )"), opt, device, fs,
+                            ps, error))
+      << error;
+  EXPECT_EQ(device, "gpu");
+  EXPECT_FALSE(parseManifest(manifest(R"("device": "tpu", )"), opt, device,
+                             fs, ps, error));
+  EXPECT_NE(error.find("unknown device 'tpu'"), std::string::npos) << error;
+}
+
 TEST(Tensor, DescriptorIsRowMajor) {
   Tensor t(DType::F64, {2, 3, 4});
   auto *d = static_cast<int64_t *>(t.descriptor());

@@ -67,6 +67,17 @@ struct UScaleLowerToGPUOptions
       llvm::cl::desc("Kernel binary format: isa (PTX text, JIT-compiled when loaded; the default: needs no CUDA toolkit), bin (cubin) or "
                      "fatbin"),
       llvm::cl::init("isa")};
+  Option<bool> aot{*this, "aot",
+                   llvm::cl::desc("As uscale-lower-to-llvm's aot: results as "
+                                  "out-parameters and _mlir_ciface_ wrappers "
+                                  "(a native library's C ABI)"),
+                   llvm::cl::init(false)};
+  Option<bool> gemmCalls{
+      *this, "gemm-calls",
+      llvm::cl::desc("As uscale-lower-to-llvm's gemm-calls: the GEMMs left "
+                     "on the host call the CPU GEMM kernels instead of "
+                     "becoming loops"),
+      llvm::cl::init(false)};
 };
 
 /// Appends the `uscale-lower-to-gpu` pipeline to `pm` (on a module):

@@ -61,13 +61,18 @@ def WriteManifest : Pass<"uscale-write-manifest", "::mlir::ModuleOp"> {
     every scaled op of the forward functions. Run it after uscale-autodiff
     and uscale-parameters-to-arguments, before lowering. `optimizer` must be
     the one given to uscale-autodiff: it says what a train step's results
-    are. docs/cpu-lowering.md documents the format.
+    are. `device` records which lowering follows (a GPU library needs the
+    CUDA runtime and a GPU to run). docs/cpu-lowering.md documents the
+    format.
   }];
   let options = [
     Option<"file", "file", "std::string", /*default=*/"\"\"",
            "Where to write the manifest (required)">,
     Option<"optimizer", "optimizer", "std::string", /*default=*/"\"none\"",
-           "none | sgd | adam, as given to uscale-autodiff">
+           "none | sgd | adam, as given to uscale-autodiff">,
+    Option<"device", "device", "std::string", /*default=*/"\"cpu\"",
+           "cpu | gpu: the lowering the library is built with "
+           "(uscale-lower-to-llvm or uscale-lower-to-gpu); runners check it">
   ];
 }
 
@@ -91,7 +96,11 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
   let description = [{
     Finds every 2-D `uscale.matmul` and `uscale.linear` whose two GEMM
     operands are `uscale.quantize` ops (as `uscale-cast-fp8` inserts them)
-    and replaces it by a call to the host entry of its kernel variant:
+    and replaces it by a call to the host entry of its kernel variant. A
+    rank-3 (or higher) first operand with a 2-D second one, as in a
+    transformer's projections (`[B, T, K] x [K, N]`), is one GEMM over its
+    collapsed leading dimensions (`tensor.collapse_shape` to `[B*T, K]`,
+    the result expanded back):
 
     | operands    | variant | in a train step                          |
     |-------------|---------|------------------------------------------|
@@ -114,7 +123,8 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
 
     GEMMs without two quantized operands are left alone (host path). A
     quantized GEMM the kernels cannot run (M, N or K not a multiple of the
-    128 x 128 x 128 tile, dynamic shapes, batched operands, non-f32
+    128 x 128 x 128 tile, dynamic shapes, batched operands (both of rank
+    3 or more, as attention's), non-f32
     tensors, E5M2 x E5M2) is an error on the op naming the shape and the
     tile, or with `fallback` a remark, and the op is left alone.
   }];
@@ -129,7 +139,7 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::cf::ControlFlowDialect", "::mlir::func::FuncDialect",
-    "::mlir::memref::MemRefDialect"
+    "::mlir::memref::MemRefDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 

@@ -158,6 +158,10 @@ struct WriteManifestPass
       return emitError(UnknownLoc::get(ctx))
              << "uscale-write-manifest: unknown optimizer '" << optimizer
              << "' (expected none, sgd or adam)";
+    if (device != "cpu" && device != "gpu")
+      return emitError(UnknownLoc::get(ctx))
+             << "uscale-write-manifest: unknown device '" << device
+             << "' (expected cpu or gpu)";
     return success();
   }
 
@@ -229,6 +233,7 @@ struct WriteManifestPass
       j.attribute("format", "unit-scale-manifest/1");
       j.attribute("abi", "memref-descriptors/out-params");
       j.attribute("optimizer", optimizer);
+      j.attribute("device", device);
       j.attributeArray("functions", [&] {
         for (func::FuncOp f : funcs) {
           SmallVector<Role> args = argumentRoles(f), results;

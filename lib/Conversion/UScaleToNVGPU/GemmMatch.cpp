@@ -104,10 +104,17 @@ mlir::uscale::nvgpu_lowering::matchFp8Gemm(Operation *op) {
   auto lhsType = cast<RankedTensorType>(op->getOperand(0).getType());
   auto rhsType = cast<RankedTensorType>(op->getOperand(1).getType());
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
-  if (lhsType.getRank() != 2 || rhsType.getRank() != 2)
+  // [B, T, K] x [K, N] is the 2-D GEMM [B*T, K] x [K, N]: row-major
+  // tensors keep their rows in that order when the leading dimensions are
+  // collapsed (emitCall collapses A and expands C). Both operands batched
+  // (attention) is not one GEMM.
+  bool collapsible = lhsType.getRank() > 2 && rhsType.getRank() == 2 &&
+                     outType.getRank() == lhsType.getRank();
+  if ((lhsType.getRank() != 2 && !collapsible) || rhsType.getRank() != 2)
     return reject(llvm::formatv("operands {0} and {1}: the FP8 kernels take "
-                                "2-D operands only (batched GEMMs stay on the "
-                                "host path)",
+                                "2-D operands only (or a first operand whose "
+                                "leading dimensions collapse into M; batched "
+                                "GEMMs stay on the host path)",
                                 shapeOf(lhsType), shapeOf(rhsType))
                       .str());
   if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape() ||
@@ -131,9 +138,11 @@ mlir::uscale::nvgpu_lowering::matchFp8Gemm(Operation *op) {
   bool bKMajor = linear && linear.getTransposeWeight();
   plan.a = kernelOperand(qa, /*kMajor=*/true);
   plan.b = kernelOperand(qb, bKMajor);
-  plan.m = outType.getDimSize(0);
-  plan.n = outType.getDimSize(1);
-  plan.k = lhsType.getDimSize(1);
+  plan.m = 1;
+  for (int64_t i = 0, e = outType.getRank() - 1; i < e; ++i)
+    plan.m *= outType.getDimSize(i);
+  plan.n = outType.getDimSize(outType.getRank() - 1);
+  plan.k = lhsType.getDimSize(lhsType.getRank() - 1);
   if (auto s = dyn_cast_or_null<ScalesAttr>(op->getAttr("scales")))
     plan.alpha = s.getAlphaValue();
   if (linear)

@@ -41,7 +41,9 @@ struct KernelOperand {
   Operation *transpose = nullptr; // a folded uscale.transpose, if any
 };
 
-/// C[M, N] = alpha * sum_k A[m, k] * B[n, k] (+ alpha * bias[n]).
+/// C[M, N] = alpha * sum_k A[m, k] * B[n, k] (+ alpha * bias[n]). A's
+/// source may have rank 3 or more ([..., K], M the product of the leading
+/// dimensions); the op's result then has the same leading dimensions.
 struct GemmPlan {
   GemmVariant variant;
   KernelOperand a, b;

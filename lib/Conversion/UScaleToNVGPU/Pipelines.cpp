@@ -11,25 +11,36 @@ using namespace mlir;
 namespace {
 // FP8 GEMMs to the kernels (declared host entries); the rest of the train
 // step as uscale-lower-to-llvm lowers it for the CPU, up to loops on
-// memrefs; then the kernel templates join the module (after the buffer
-// deallocation pass, which rejects the GPU host code) and MLIR's NVVM
-// pipeline lowers host and device code to the LLVM dialect with the
-// kernels embedded as a gpu.binary.
+// memrefs (with gemm-calls, the GEMMs left on the host call the CPU
+// kernels; with aot, the library's C ABI as in uscale-lower-to-llvm); then
+// the kernel templates join the module (after the buffer deallocation
+// pass, which rejects the GPU host code) and MLIR's NVVM pipeline lowers
+// host and device code to the LLVM dialect with the kernels embedded as a
+// gpu.binary.
 std::string lowerToGpuText(const mlir::uscale::UScaleLowerToGPUOptions &o) {
-  return llvm::formatv(
-             "uscale-to-nvgpu{{fallback={0}},"
-             "func.func(uscale-to-linalg,convert-elementwise-to-linalg,"
-             "canonicalize,uscale-cpu-loop-order),"
-             "one-shot-bufferize{{bufferize-function-boundaries "
-             "function-boundary-type-conversion=identity-layout-map},"
-             "buffer-deallocation-pipeline,convert-linalg-to-loops,"
-             "uscale-nvgpu-instantiate,"
-             "convert-math-to-llvm,convert-math-to-libm,"
-             "gpu-lower-to-nvvm-pipeline{{cubin-chip={1} cubin-features={2} "
-             "opt-level=3 cubin-format={3}}",
-             o.fallback ? "true" : "false", o.chip.getValue(),
-             o.features.getValue(), o.format.getValue())
-      .str();
+  std::string p = llvm::formatv("uscale-to-nvgpu{{fallback={0}},",
+                                o.fallback ? "true" : "false")
+                      .str();
+  p += "func.func(uscale-to-linalg,convert-elementwise-to-linalg,canonicalize";
+  p += o.gemmCalls ? ")," : ",uscale-cpu-loop-order),";
+  p += "one-shot-bufferize{bufferize-function-boundaries "
+       "function-boundary-type-conversion=identity-layout-map},";
+  if (o.gemmCalls)
+    p += "uscale-cpu-gemm-calls,";
+  // Before the templates are instantiated: their host entries return a
+  // status, not a buffer, and are called only from inside the module.
+  if (o.aot)
+    p += "buffer-results-to-out-params{hoist-static-allocs=true "
+         "modify-public-functions=true},func.func(llvm-request-c-wrappers),";
+  p += llvm::formatv("buffer-deallocation-pipeline,convert-linalg-to-loops,"
+                     "uscale-nvgpu-instantiate,"
+                     "convert-math-to-llvm,convert-math-to-libm,"
+                     "gpu-lower-to-nvvm-pipeline{{cubin-chip={0} "
+                     "cubin-features={1} opt-level=3 cubin-format={2}}",
+                     o.chip.getValue(), o.features.getValue(),
+                     o.format.getValue())
+           .str();
+  return p;
 }
 } // namespace
 

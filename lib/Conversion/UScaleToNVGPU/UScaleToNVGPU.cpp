@@ -18,6 +18,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -81,14 +82,27 @@ Value asHostBuffer(OpBuilder &b, Location loc, Value t) {
   return memref::CastOp::create(b, loc, dynType, buf);
 }
 
+/// The reassociation that collapses all but the last of `rank` dimensions.
+SmallVector<ReassociationIndices> leadingIntoOne(int64_t rank) {
+  ReassociationIndices leading;
+  for (int64_t i = 0; i < rank - 1; ++i)
+    leading.push_back(i);
+  return {leading, {rank - 1}};
+}
+
 /// Replaces `op` by the host entry call of `plan`; returns the result.
 Value emitCall(Operation *op, const GemmPlan &plan) {
   OpBuilder b(op);
   Location loc = op->getLoc();
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
-  Value a = asHostBuffer(b, loc, plan.a.source);
+  Value aSource = plan.a.source;
+  int64_t aRank = cast<RankedTensorType>(aSource.getType()).getRank();
+  if (aRank > 2) // [..., K] -> [M, K]: a view once bufferized
+    aSource = tensor::CollapseShapeOp::create(b, loc, aSource,
+                                              leadingIntoOne(aRank));
+  Value a = asHostBuffer(b, loc, aSource);
   Value bm = asHostBuffer(b, loc, plan.b.source);
-  auto cType = MemRefType::get(outType.getShape(), outType.getElementType());
+  auto cType = MemRefType::get({plan.m, plan.n}, outType.getElementType());
   Value c = memref::AllocOp::create(b, loc, cType);
   Value cDyn = memref::CastOp::create(
       b, loc,
@@ -117,8 +131,12 @@ Value emitCall(Operation *op, const GemmPlan &plan) {
                           .str()));
   // restrict: no other to_tensor aliases `c`; writable: later ops may
   // update the result in place.
-  Value y = bufferization::ToTensorOp::create(b, loc, outType, c,
-                                              b.getUnitAttr(), b.getUnitAttr());
+  Value y = bufferization::ToTensorOp::create(
+      b, loc, RankedTensorType::get({plan.m, plan.n}, outType.getElementType()),
+      c, b.getUnitAttr(), b.getUnitAttr());
+  if (outType.getRank() > 2) // [M, N] -> [..., N]
+    y = tensor::ExpandShapeOp::create(b, loc, outType, y,
+                                      leadingIntoOne(outType.getRank()));
   if (plan.bias) {
     // linear computes alpha * (X W + b); the kernel gave alpha * X W.
     auto biasType = plan.bias.getType();

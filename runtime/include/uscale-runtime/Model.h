@@ -91,6 +91,12 @@ public:
 
   const std::string &path() const { return path_; }
   const std::string &optimizer() const { return optimizer_; }
+  /// "cpu" or "gpu" (unit-scale-compile --device); "cpu" for manifests
+  /// written before the field existed.
+  const std::string &device() const { return device_; }
+  /// GPU libraries: whether the CUDA runtime they link finds a driver and
+  /// a device; if not, `error` says why. Always true for CPU libraries.
+  bool deviceReady(std::string &error) const;
   const std::vector<FunctionSpec> &functions() const { return functions_; }
   const std::vector<ParameterSpec> &parameters() const { return params_; }
   /// The first function of `kind`, or null.
@@ -98,13 +104,22 @@ public:
 
   /// Calls `f`: `args` and `results` are in manifest order; results must be
   /// allocated by the caller (see allocate) and must not alias arguments.
+  /// For a GPU library, throws std::runtime_error when the CUDA runtime
+  /// recorded an error during the call (or while loading): generated GPU
+  /// code does not report driver failures in its results, which then hold
+  /// garbage.
   void call(const FunctionSpec &f, const std::vector<Tensor *> &args,
             const std::vector<Tensor *> &results) const;
 
 private:
   Model() = default;
-  std::string path_, optimizer_;
+  std::string path_, optimizer_, device_ = "cpu";
   void *handle_ = nullptr;
+  /// libuscale_cuda_runtime's error interface, found through the library
+  /// (GPU libraries only; see CudaRuntime.h).
+  int (*rtAvailable_)() = nullptr;
+  int (*rtTakeLastError_)() = nullptr;
+  const char *(*rtLastErrorMessage_)() = nullptr;
   std::vector<FunctionSpec> functions_;
   std::vector<ParameterSpec> params_;
 };
@@ -117,6 +132,10 @@ Tensor allocate(const TensorSpec &spec);
 /// malformed manifest.
 bool parseManifest(const std::string &text, std::string &optimizer,
                    std::vector<FunctionSpec> &functions,
+                   std::vector<ParameterSpec> &params, std::string &error);
+/// The same, also returning the manifest's device ("cpu" when absent).
+bool parseManifest(const std::string &text, std::string &optimizer,
+                   std::string &device, std::vector<FunctionSpec> &functions,
                    std::vector<ParameterSpec> &params, std::string &error);
 
 } // namespace uscale::rt

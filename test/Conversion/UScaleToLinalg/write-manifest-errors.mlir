@@ -2,11 +2,15 @@
 // RUN: not unit-scale-opt %s --uscale-write-manifest='file=%t.json optimizer=adam' 2>&1 | FileCheck %s --check-prefix=MISMATCH
 // RUN: unit-scale-opt %s --uscale-write-manifest='file=%t.json optimizer=sgd' -o /dev/null
 // RUN: FileCheck %s --check-prefix=SGD < %t.json
+// RUN: not unit-scale-opt %s --uscale-write-manifest='file=%t.json optimizer=sgd device=tpu' 2>&1 | FileCheck %s --check-prefix=DEVICE
 
 // NOFILE: uscale-write-manifest: the file option is required
 // MISMATCH: 'func.func' op has 3 results; a train step with 2 parameters and optimizer=adam has 7 (is the optimizer option the one given to uscale-autodiff?)
 
+// DEVICE: uscale-write-manifest: unknown device 'tpu' (expected cpu or gpu)
+
 // SGD: "optimizer": "sgd"
+// SGD-NEXT: "device": "cpu"
 // SGD: "name": "m_train_step"
 // SGD: "results": [
 // SGD-NEXT: {

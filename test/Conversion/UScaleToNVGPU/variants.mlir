@@ -123,3 +123,30 @@ func.func @bias_and_kept_ops(%x: tensor<128x128xf32>, %w: tensor<128x128xf32>, %
   %y = uscale.linear %qx, %qw, %b scales <alpha = 2.500000e-01, beta = [1.0, 1.0, 1.0]> : (tensor<128x128xf32>, tensor<128x128xf32>, tensor<128xf32>) -> tensor<128x128xf32>
   return %y, %qx : tensor<128x128xf32>, tensor<128x128xf32>
 }
+
+// -----
+
+// A rank-3 activation with a 2-D weight (a transformer's projection,
+// [B, T, K] x [K, N]) is one GEMM over the collapsed rows: M = B*T. A is
+// collapsed to [M, K], C comes back [M, N] and is expanded; the bias is
+// added to the expanded result.
+// CHECK-LABEL: func.func @rank3
+// CHECK-SAME: (%[[X:.*]]: tensor<4x32x128xf32>, %[[W:.*]]: tensor<128x256xf32>, %[[BIAS:.*]]: tensor<256xf32>)
+// CHECK-NOT: uscale.quantize
+// CHECK: %[[XC:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<4x32x128xf32> into tensor<128x128xf32>
+// CHECK: bufferization.to_buffer %[[XC]] read_only : tensor<128x128xf32> to memref<128x128xf32>
+// CHECK: %[[C:.*]] = memref.alloc() : memref<128x256xf32>
+// CHECK: %[[TRUE:.*]] = arith.constant true
+// CHECK: call @uscale_fp8_matmul_fwd(%{{.*}}, %{{.*}}, %{{.*}}, %[[TRUE]],
+// CHECK: cf.assert %{{.*}}, "uscale-to-nvgpu: fwd FP8 GEMM 128x256x128 returned a non-zero status"
+// CHECK: %[[Y:.*]] = bufferization.to_tensor %[[C]] restrict writable : memref<128x256xf32> to tensor<128x256xf32>
+// CHECK: %[[YE:.*]] = tensor.expand_shape %[[Y]] {{\[\[}}0, 1], [2]] output_shape [4, 32, 256] : tensor<128x256xf32> into tensor<4x32x256xf32>
+// CHECK: %[[SB:.*]] = uscale.scale %[[BIAS]]
+// CHECK: %[[OUT:.*]] = uscale.add %[[YE]], %[[SB]] : (tensor<4x32x256xf32>, tensor<256xf32>) -> tensor<4x32x256xf32>
+// CHECK: return %[[OUT]]
+func.func @rank3(%x: tensor<4x32x128xf32>, %w: tensor<128x256xf32>, %b: tensor<256xf32>) -> tensor<4x32x256xf32> {
+  %qx = uscale.quantize %x e4m3 : tensor<4x32x128xf32>
+  %qw = uscale.quantize %w e4m3 : tensor<128x256xf32>
+  %y = uscale.linear %qx, %qw, %b scales <alpha = 6.250000e-02, beta = [1.0, 1.0, 1.0]> : (tensor<4x32x128xf32>, tensor<128x256xf32>, tensor<256xf32>) -> tensor<4x32x256xf32>
+  return %y : tensor<4x32x256xf32>
+}

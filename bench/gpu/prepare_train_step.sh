@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Builds, on the build machine (MLIR 22, CUDA toolkit, no GPU), everything
+# bench/gpu/train_step_check.sh needs to train compiled models on the GPU
+# machine (which has no MLIR):
+#
+#   <out>/unit-scale-run            the runner (libstdc++ and libgcc linked
+#                                   statically: it meets another distribution)
+#   <out>/cpu/lib<m>.so             models compiled for the CPU
+#   <out>/gpu/lib<m>.so             the same compiled --device gpu (cubin for
+#                                   sm_90a embedded), and next to them
+#   <out>/gpu/libuscale_cuda_runtime.so   (found through the libraries'
+#                                   $ORIGIN rpath; libstdc++ static as well)
+#   <out>/gpu-isa/libmlp128.so      mlp-128 with PTX instead of a cubin (the
+#                                   driver's JIT path), sharing that runtime
+#   <out>/fortunes.txt              the char-LM's text (bench/charlm)
+#   <out>/include/nlohmann          the JSON headers, for rebuilding the
+#                                   runner there if the carried one does not
+#                                   start (it needs glibc 2.36: arc4random
+#                                   from the static libstdc++)
+#   <out>/MANIFEST.txt              commit, tools, file hashes
+#
+# Models: mlp128 (test/Conversion/UScaleToNVGPU/Inputs/mlp-128.mlir: all five
+# FP8 GEMMs of its step on the GPU) and charlm (examples/charlm.json: 30 of
+# the 51 FP8 GEMMs of its train step on the GPU; docs/gpu.md says which),
+# both unit-scaled, FP8, Adam.
+#
+# Usage: bench/gpu/prepare_train_step.sh [OUT_DIR]  (default:
+# device-carry/train-step, git-ignored). USCALE_BUILD_DIR: the build with
+# unit-scale-compile (default build/).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT="${1:-$ROOT/device-carry/train-step}"
+BUILD="${USCALE_BUILD_DIR:-$ROOT/build}"
+CXX="${CXX:-clang++-22}"
+command -v "$CXX" >/dev/null || CXX=g++
+COMPILE="$BUILD/bin/unit-scale-compile"
+export PATH="$PATH:/usr/local/cuda/bin" # ptxas, for the cubins
+
+rm -rf "$OUT"
+mkdir -p "$OUT/cpu" "$OUT/gpu" "$OUT/gpu-isa"
+
+echo "== text"
+"$ROOT/bench/charlm/prepare-text.sh" "$OUT/fortunes.txt"
+
+echo "== unit-scale-run and the CUDA runtime (static libstdc++)"
+"$CXX" -std=c++17 -O2 -fexceptions -I"$ROOT/runtime/include" \
+  "$ROOT"/tools/unit-scale-run/*.cpp "$ROOT"/runtime/lib/{Model,Session,Data}.cpp \
+  -static-libstdc++ -static-libgcc -ldl -o "$OUT/unit-scale-run"
+"$CXX" -std=c++17 -O2 -fPIC -shared -fvisibility=hidden \
+  -I"$ROOT/runtime/include" "$ROOT"/runtime/lib/{CudaDriver,CudaRuntime,RuntimeLogic}.cpp \
+  -static-libstdc++ -static-libgcc -ldl -o "$OUT/gpu/libuscale_cuda_runtime.so"
+
+mkdir -p "$OUT/include"
+cp -r /usr/include/nlohmann "$OUT/include/"
+
+echo "== models"
+MLP="$ROOT/test/Conversion/UScaleToNVGPU/Inputs/mlp-128.mlir"
+CHARLM="$ROOT/examples/charlm.json"
+COMMON=(--unit-scale --fp8 --optimizer adam)
+"$COMPILE" "$MLP" -o "$OUT/cpu" --name mlp128 "${COMMON[@]}" --lr 0.001
+"$COMPILE" "$MLP" -o "$OUT/gpu" --name mlp128 "${COMMON[@]}" --lr 0.001 \
+  --device gpu --gpu-format bin
+"$COMPILE" "$MLP" -o "$OUT/gpu-isa" --name mlp128 "${COMMON[@]}" --lr 0.001 \
+  --device gpu --gpu-format isa
+# The char-LM as utils/train-example.sh compiles it; its remarks (the GEMMs
+# left on the CPU) go to a file.
+"$COMPILE" "$CHARLM" -o "$OUT/cpu" "${COMMON[@]}" --lr 0.015625
+"$COMPILE" "$CHARLM" -o "$OUT/gpu" "${COMMON[@]}" --lr 0.015625 \
+  --device gpu --gpu-format bin 2> "$OUT/charlm-remarks.txt"
+tail -1 "$OUT/charlm-remarks.txt"
+# Each library finds the runtime through its $ORIGIN rpath (the build
+# folder in its rpath does not exist there): gpu-isa gets its own copy.
+cp "$OUT/gpu/libuscale_cuda_runtime.so" "$OUT/gpu-isa/"
+rm -f "$OUT"/*/*.h
+
+echo "== what they need at run time"
+for f in "$OUT/unit-scale-run" "$OUT"/cpu/*.so "$OUT"/gpu*/*.so; do
+  echo "$(basename "$(dirname "$f")")/$(basename "$f"): $(readelf -d "$f" |
+    sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
+done | sed "s|^$(basename "$OUT")/||"
+# The libraries must not depend on this machine's C++ runtime.
+if readelf -d "$OUT/unit-scale-run" "$OUT"/*/*.so | grep -q 'libstdc++'; then
+  echo "prepare_train_step: something still needs libstdc++.so" >&2
+  exit 1
+fi
+
+echo "== local smoke run (no GPU here: the CPU library trains, the GPU one fails cleanly)"
+"$OUT/unit-scale-run" train "$OUT/cpu/libcharlm.so" --text "$OUT/fortunes.txt" \
+  --steps 2 --device cpu | tail -1
+if "$OUT/unit-scale-run" train "$OUT/gpu/libcharlm.so" --text "$OUT/fortunes.txt" \
+  --steps 2 --device gpu > "$OUT/local-gpu.txt" 2>&1; then
+  echo "   the GPU library ran here (a GPU is present?)"
+else
+  echo "   expected here: $(grep 'unit-scale-run: error' "$OUT/local-gpu.txt" | cut -c1-150)"
+fi
+rm -f "$OUT/local-gpu.txt"
+
+{
+  echo "commit: $(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
+  echo "dirty: $(git -C "$ROOT" status --porcelain -- runtime tools lib include bench/gpu | wc -l) files"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "unit-scale-compile: $COMPILE"
+  echo "ptxas: $(ptxas --version | tail -1)"
+  echo "cxx: $("$CXX" --version | head -1)"
+  (cd "$OUT" && sha256sum unit-scale-run ./*/*.so fortunes.txt)
+} > "$OUT/MANIFEST.txt"
+du -sh "$OUT"
+echo "prepared $OUT"
