@@ -12,8 +12,8 @@ output at these K), and after the first update the runs drift apart.
 
   model   step 1   steps 2-5   mean of the last 10 steps
   mlp128  2e-3     1e-2        5e-2    (all 5 GEMMs of the step on the GPU)
-  charlm  2e-3     1e-2        5e-2    (30 of the 51 on the GPU: its
-                                        projections and MLP layers)
+  charlm  2e-3     1e-2        5e-2    (39 of the 51 on the GPU: all but
+                                        attention's batched products)
   mlp128-gpu-isa vs mlp128-gpu: the same kernels, JIT-compiled from PTX
   instead of ptxas's cubin, should give the same numbers: 1e-6, 1e-5, 1e-4.
 """

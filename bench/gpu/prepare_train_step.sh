@@ -20,7 +20,7 @@
 #   <out>/MANIFEST.txt              commit, tools, file hashes
 #
 # Models: mlp128 (test/Conversion/UScaleToNVGPU/Inputs/mlp-128.mlir: all five
-# FP8 GEMMs of its step on the GPU) and charlm (examples/charlm.json: 30 of
+# FP8 GEMMs of its step on the GPU) and charlm (examples/charlm.json: 39 of
 # the 51 FP8 GEMMs of its train step on the GPU; docs/gpu.md says which),
 # both unit-scaled, FP8, Adam.
 #

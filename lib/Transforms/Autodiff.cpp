@@ -110,9 +110,22 @@ LogicalResult GradientBuilder::vjp(Operation *op, ArrayRef<Value> g,
         // dA = g B^T, dB = A^T g, each summed over broadcast batch dims.
         Value dA = MatMulOp::create(b, loc, g0, swapLastTwo(loc, m.getRhs()),
                                     nullptr);
+        out[0] = sumTo(loc, dA, m.getLhs());
+        auto lhsType = tensorOf(m.getLhs()), rhsType = tensorOf(m.getRhs());
+        if (rhsType.getRank() == 2 && lhsType.getRank() > 2) {
+          // A weight shared by every batch element: one GEMM over all rows,
+          // dB = A2^T g2 with A2 [rows, K], g2 [rows, N], instead of a
+          // batched product and a sum (half the work, no [batch, K, N]
+          // temporary, and a 2-D GEMM the FP8 kernels take).
+          int64_t k = rhsType.getDimSize(0), n = rhsType.getDimSize(1);
+          int64_t rows = lhsType.getNumElements() / k;
+          Value a2 = reshape(loc, m.getLhs(), {rows, k});
+          Value g2 = reshape(loc, g0, {rows, n});
+          out[1] = MatMulOp::create(b, loc, swapLastTwo(loc, a2), g2, nullptr);
+          return success();
+        }
         Value dB = MatMulOp::create(b, loc, swapLastTwo(loc, m.getLhs()), g0,
                                     nullptr);
-        out[0] = sumTo(loc, dA, m.getLhs());
         out[1] = sumTo(loc, dB, m.getRhs());
         return success();
       })
