@@ -1,10 +1,9 @@
 //===- InstrumentStats.cpp - uscale-instrument-stats ----------------------===//
 #include "unit-scale/Transforms/Passes.h"
 
-#include "mlir/IR/Builders.h"
-#include "mlir/IR/Matchers.h"
+#include "unit-scale/Dialect/UScale/IR/UScaleMasks.h"
 
-#include <cmath>
+#include "mlir/IR/Builders.h"
 
 namespace mlir::uscale {
 #define GEN_PASS_DEF_INSTRUMENTSTATS
@@ -33,21 +32,13 @@ std::string nameOf(Operation *op, unsigned result) {
   return name;
 }
 
-/// True for the result of adding a constant mask (entries of magnitude
-/// >= 1e4 or infinite, e.g. a causal mask's -1e9): its std measures the
-/// mask, not the data, and no FP8 cast ever sees it.
+/// True for the result of adding a constant mask (UScaleMasks.h, e.g. a
+/// causal mask's -1e9): its std measures the mask, not the data, and no
+/// FP8 cast ever sees it.
 bool isMaskAdd(Operation *op) {
-  if (!isa<AddOp, SubOp>(op))
-    return false;
-  for (Value v : op->getOperands()) {
-    DenseFPElementsAttr c;
-    if (!matchPattern(v, m_Constant(&c)))
-      continue;
-    for (APFloat f : c.getValues<APFloat>())
-      if (f.isInfinity() || std::fabs(f.convertToDouble()) >= 1e4)
-        return true;
-  }
-  return false;
+  return isa<AddOp, SubOp>(op) && llvm::any_of(op->getOperands(), [](Value v) {
+           return bool(getConstantMask(v));
+         });
 }
 
 /// Backward ops are the ones that depend on autodiff's loss seed.

@@ -167,7 +167,8 @@ def InstrumentStats : Pass<"uscale-instrument-stats", "func::FuncOp"> {
     `wgrad:` for backward values that flow only into the returned
     gradients (parameter gradients and their partials, which feed the f32
     optimizer rather than an FP8 matmul). The result of
-    adding a constant mask (entries of magnitude >= 1e4) is skipped: its
+    adding a constant mask (an entry <= -1e4 or -inf, UScaleMasks.h) is
+    skipped: its
     std measures the mask.
   }];
   let dependentDialects = ["::mlir::math::MathDialect"];

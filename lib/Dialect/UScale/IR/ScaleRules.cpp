@@ -6,6 +6,7 @@
 // unittests/Dialect/ScaleRulesTest.cpp checks every rule by sampling.
 //
 //===----------------------------------------------------------------------===//
+#include "unit-scale/Dialect/UScale/IR/UScaleMasks.h"
 #include "unit-scale/Dialect/UScale/IR/UScaleOps.h"
 
 #include "mlir/IR/Matchers.h"
@@ -224,8 +225,8 @@ SmallVector<int64_t> maskedRowLengths(Value input, int64_t axis) {
   if (axis != inType.getRank() - 1)
     return {};
   for (Value v : {add.getLhs(), add.getRhs()}) {
-    DenseFPElementsAttr mask;
-    if (!matchPattern(v, m_Constant(&mask)))
+    DenseFPElementsAttr mask = getConstantMask(v);
+    if (!mask)
       continue;
     auto mt = cast<RankedTensorType>(mask.getType());
     int64_t s = inType.getDimSize(axis);
@@ -233,18 +234,14 @@ SmallVector<int64_t> maskedRowLengths(Value input, int64_t axis) {
       return {};
     SmallVector<int64_t> lengths;
     int64_t j = 0, n = 0;
-    bool anyMasked = false;
     for (APFloat f : mask.getValues<APFloat>()) {
-      bool masked = (f.isInfinity() && f.isNegative()) ||
-                    f.convertToDouble() <= -1e4;
-      anyMasked |= masked;
-      n += !masked;
+      n += !isMaskEntry(f);
       if (++j == s) {
         lengths.push_back(n);
         j = n = 0;
       }
     }
-    return anyMasked ? lengths : SmallVector<int64_t>{};
+    return lengths;
   }
   return {};
 }
