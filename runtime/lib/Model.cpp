@@ -43,18 +43,6 @@ Tensor::Tensor(DType dtype, std::vector<int64_t> shape)
   data_.assign(std::max<int64_t>(size_, 1) * dtypeSize(dtype_), 0);
 }
 
-Tensor::Tensor(const Tensor &o)
-    : dtype_(o.dtype_), shape_(o.shape_), size_(o.size_), data_(o.data_) {}
-
-Tensor &Tensor::operator=(const Tensor &o) {
-  dtype_ = o.dtype_;
-  shape_ = o.shape_;
-  size_ = o.size_;
-  data_ = o.data_;
-  desc_.clear();
-  return *this;
-}
-
 double Tensor::get(int64_t i) const {
   const unsigned char *p = data_.data() + i * dtypeSize(dtype_);
   switch (dtype_) {

@@ -61,8 +61,7 @@ std::vector<Tensor> Session::makeInputs(const FunctionSpec &f) {
   return inputs;
 }
 
-double Session::run(const FunctionSpec &f, const std::vector<Tensor> &inputs) {
-  std::vector<Tensor> inputCopies = inputs; // the ABI takes non-const data
+double Session::run(const FunctionSpec &f, std::vector<Tensor> &inputs) {
   std::vector<Tensor *> args;
   size_t nextInput = 0;
   for (const TensorSpec &a : f.args) {
@@ -75,8 +74,8 @@ double Session::run(const FunctionSpec &f, const std::vector<Tensor> &inputs) {
       t = lookup(adamV_, a.name);
     else if (a.role == "adam_step")
       t = &adamStep_;
-    else if (a.role == "input" && nextInput < inputCopies.size())
-      t = &inputCopies[nextInput++];
+    else if (a.role == "input" && nextInput < inputs.size())
+      t = &inputs[nextInput++];
     if (!t)
       throw std::runtime_error(f.name + ": no value for argument of role '" +
                                a.role + "' " + a.name);
@@ -102,25 +101,25 @@ double Session::run(const FunctionSpec &f, const std::vector<Tensor> &inputs) {
     if (r.role == "grad")
       grads_.emplace_back(r.name, std::move(results[i]));
     else if (r.role == "param")
-      *lookup(params_, r.name) = results[i];
+      *lookup(params_, r.name) = std::move(results[i]);
     else if (r.role == "adam_m")
-      *lookup(adamM_, r.name) = results[i];
+      *lookup(adamM_, r.name) = std::move(results[i]);
     else if (r.role == "adam_v")
-      *lookup(adamV_, r.name) = results[i];
+      *lookup(adamV_, r.name) = std::move(results[i]);
     else if (r.role == "stat")
       stats_.emplace_back(r.name, results[i].get(0));
   }
   return loss;
 }
 
-double Session::forward(const std::vector<Tensor> &inputs) {
+double Session::forward(std::vector<Tensor> &inputs) {
   const FunctionSpec *f = model_.find("forward");
   if (!f)
     throw std::runtime_error(model_.path() + " has no forward function");
   return run(*f, inputs);
 }
 
-double Session::trainStep(const std::vector<Tensor> &inputs, double lr) {
+double Session::trainStep(std::vector<Tensor> &inputs, double lr) {
   const FunctionSpec *f = model_.find("train_step");
   if (!f)
     throw std::runtime_error(model_.path() +

@@ -41,6 +41,10 @@ inline rt::InitScheme parseInit(const std::string &s) {
   throw UsageError("--init expects unit or torch, got '" + s + "'");
 }
 
+/// The generator for a run's data: derived from the run's seed but apart
+/// from the parameters' generators (Session), so both are reproducible.
+inline rt::Rng dataRng(uint64_t seed) { return rt::Rng(seed ^ 0xDA7A5EEDull); }
+
 /// Fills `inputs` or throws with the data source's reason.
 inline void fillOrThrow(rt::DataSource &data, const rt::FunctionSpec &f,
                         std::vector<rt::Tensor> &inputs, rt::Rng &rng,

@@ -101,7 +101,7 @@ int gradcheck(Args &args) {
 
   rt::Session session(*model, seed, rt::InitScheme::Unit);
   rt::RandomData data;
-  rt::Rng rng(seed ^ 0xDA7A5EEDull);
+  rt::Rng rng = dataRng(seed);
   auto inputs = rt::Session::makeInputs(*step);
   fillOrThrow(data, *step, inputs, rng, rt::Split::Train);
   session.trainStep(inputs); // optimizer none, no update: gradients only

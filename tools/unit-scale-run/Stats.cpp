@@ -33,7 +33,7 @@ stepStats(const rt::Model &m, rt::InitScheme init, uint64_t seed) {
                              " returns no stats: compile it with --stats");
   rt::Session s(m, seed, init);
   rt::RandomData data;
-  rt::Rng rng(seed ^ 0xDA7A5EEDull);
+  rt::Rng rng = dataRng(seed);
   auto inputs = rt::Session::makeInputs(*f);
   fillOrThrow(data, *f, inputs, rng, rt::Split::Train);
   s.trainStep(inputs);

@@ -92,7 +92,7 @@ int train(Args &args) {
   }
 
   rt::Session session(*model, seed, init);
-  rt::Rng rng(seed ^ 0xDA7A5EEDull);
+  rt::Rng rng = dataRng(seed);
   auto inputs = rt::Session::makeInputs(*step);
   int64_t tokens = tokensPerStep(*step);
   double windowLoss = 0, windowSeconds = 0, lastWindowLoss = 0;

@@ -45,8 +45,6 @@ class Tensor {
 public:
   Tensor() = default;
   Tensor(DType dtype, std::vector<int64_t> shape);
-  Tensor(const Tensor &other);
-  Tensor &operator=(const Tensor &other);
 
   DType dtype() const { return dtype_; }
   const std::vector<int64_t> &shape() const { return shape_; }
@@ -54,8 +52,8 @@ public:
   double get(int64_t i) const;
   void set(int64_t i, double v);
   std::vector<double> toDoubles() const;
-  /// The strided memref descriptor (rebuilt on every call: cheap, and
-  /// copies of a Tensor never point into each other's storage).
+  /// The strided memref descriptor, rebuilt on every call: it points into
+  /// this tensor's storage, which copies and moves do not share.
   void *descriptor();
 
 private:

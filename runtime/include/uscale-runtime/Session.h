@@ -36,11 +36,13 @@ public:
   Tensor *parameter(const std::string &name);
 
   /// Runs the forward function; returns its loss (result 0).
-  double forward(const std::vector<Tensor> &inputs);
+  /// Inputs are passed by non-const reference because the C ABI takes
+  /// non-const descriptors; the compiled functions only read them.
+  double forward(std::vector<Tensor> &inputs);
   /// Runs the train step. With optimizer sgd/adam the library updates the
   /// parameters (and moments); with none the runner applies plain SGD with
   /// `lr` (0: no update). Returns the loss.
-  double trainStep(const std::vector<Tensor> &inputs, double lr = 0);
+  double trainStep(std::vector<Tensor> &inputs, double lr = 0);
 
   /// After trainStep with optimizer none: the gradient of each parameter.
   const std::vector<std::pair<std::string, Tensor>> &gradients() const {
@@ -55,7 +57,7 @@ public:
   static std::vector<Tensor> makeInputs(const FunctionSpec &f);
 
 private:
-  double run(const FunctionSpec &f, const std::vector<Tensor> &inputs);
+  double run(const FunctionSpec &f, std::vector<Tensor> &inputs);
 
   const Model &model_;
   std::vector<std::pair<std::string, Tensor>> params_, adamM_, adamV_, grads_;
