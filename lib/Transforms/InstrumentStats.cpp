@@ -85,6 +85,15 @@ bool isParameterGradient(OpResult r) {
          });
 }
 
+/// A scaled gradient used only by the add that accumulates it into a
+/// fan-out's gradient.
+bool isPartialTerm(Operation *op) {
+  if (!isa<ScaleOp>(op) || op->hasAttr("uscale.param_grad") ||
+      !op->getResult(0).hasOneUse())
+    return false;
+  return isa<AddOp>(*op->getResult(0).getUsers().begin());
+}
+
 struct InstrumentStatsPass
     : public uscale::impl::InstrumentStatsBase<InstrumentStatsPass> {
   void runOnOperation() override {
@@ -104,6 +113,18 @@ struct InstrumentStatsPass
       if (inBackward && !grads.contains(op.getResult(0)))
         continue;
       if (isMaskAdd(&op))
+        continue;
+      // A reshape or transpose that only lays out an operand of a weight
+      // gradient GEMM (the flattened activation gradient) repeats a tensor
+      // already listed; named after the GEMM, it would read as the weight
+      // gradient itself.
+      if (isa<ReshapeOp, TransposeOp>(op) && op.hasAttr("uscale.param_grad"))
+        continue;
+      // A weighted term of a gradient sum (a residual split's sqrt(tau) *
+      // grad_branch, a weighted add's sqrt(1 - tau) * grad_y) is below unit
+      // by design (spec section 5) and is no tensor's gradient: the sum it
+      // feeds is listed. The forward's weighted add has no such terms.
+      if (inBackward && isPartialTerm(&op))
         continue;
       for (OpResult r : op.getResults()) {
         auto t = dyn_cast<RankedTensorType>(r.getType());

@@ -928,6 +928,77 @@ TEST_F(ScaleRules, CausallyMaskedSoftmax) {
   expectUnit("masked softmax s=16 beta*vjp", sc->beta[0] * gx.stddev(), 0.03);
 }
 
+TEST_F(ScaleRules, AttentionProbsTimesValues) {
+  // P.V where P is a unit-scaled softmax output: P has unit std but mean
+  // alpha_softmax / s, so each output sums s terms of second moment
+  // 1 + mean^2, not 1 (docs/design.md). Sampled end to end: P = alpha_sm *
+  // softmax(x [+ causal mask]), V and the output gradient N(0,1). Unmasked
+  // at s = 256, where the softmax rule's large-s limit holds (section 3).
+  for (bool causal : {false, true}) {
+    const int64_t s = causal ? 16 : 256, d = 8, batch = 4;
+    std::string mask = "dense<[";
+    for (int64_t i = 0; i < s; ++i) {
+      mask += i ? ", [" : "[";
+      for (int64_t j = 0; j < s; ++j)
+        mask += std::string(j ? ", " : "") +
+                (j <= i || !causal ? "0.0" : "-1.0e9");
+      mask += "]";
+    }
+    mask += "]>";
+    std::string S = std::to_string(s), B = std::to_string(batch),
+                D = std::to_string(d);
+    std::string pt = "tensor<" + B + "x" + S + "x" + S + "xf32>",
+                vt = "tensor<" + B + "x" + S + "x" + D + "xf32>";
+    std::string src =
+        "func.func @f(%x: " + pt + ", %v: " + vt + ") {\n"
+        "  %m = arith.constant " + mask + " : tensor<" + S + "x" + S +
+        "xf32>\n"
+        "  %a = uscale.add %x, %m : (" + pt + ", tensor<" + S + "x" + S +
+        "xf32>) -> " + pt + "\n"
+        "  %p = uscale.softmax %a axis = -1 : " + pt + "\n"
+        "  %y = uscale.matmul %p, %v : (" + pt + ", " + vt + ") -> " + vt +
+        "\n  return\n}\n";
+    module = parseSourceString<ModuleOp>(src, &ctx);
+    ASSERT_TRUE(module) << src;
+    SoftmaxOp sm;
+    MatMulOp mm;
+    module->walk([&](SoftmaxOp o) { sm = o; });
+    module->walk([&](MatMulOp o) { mm = o; });
+    FailureOr<Scales> ss = cast<ScaledOpInterface>(sm.getOperation())
+                               .computeIdealScales();
+    FailureOr<Scales> ms = cast<ScaledOpInterface>(mm.getOperation())
+                               .computeIdealScales();
+    ASSERT_TRUE(succeeded(ss) && succeeded(ms));
+    // The zero-mean rule would give s^-1/2; the mean makes it smaller.
+    EXPECT_LT(ms->alpha, 0.97 / std::sqrt(double(s)));
+
+    MatMulDims dims{batch, batch, batch, s, s, d};
+    Moments y, gp, gv;
+    // The probabilities are log-normal, heavy-tailed: more samples.
+    sampleUntil(1'000'000, {&y, &gp, &gv}, [&] {
+      Vec x = normal(batch * s * s), unused = normal(batch * s * s);
+      if (causal)
+        for (int64_t b = 0; b < batch; ++b)
+          for (int64_t i = 0; i < s; ++i)
+            for (int64_t j = i + 1; j < s; ++j)
+              x[(b * s + i) * s + j] = -INFINITY;
+      Vec p, dx;
+      softmaxRows(x, unused, s, p, dx);
+      for (double &e : p)
+        e *= ss->alpha;
+      Vec v = normal(batch * s * d), g = normal(batch * s * d), gP, gV;
+      y.add(matmulForward(dims, p, v));
+      matmulVjp(dims, p, v, g, gP, gV);
+      gp.add(gP);
+      gv.add(gV);
+    });
+    std::string tag = causal ? "P.V causal s=16" : "P.V s=256";
+    expectUnit(tag + " alpha*f", ms->alpha * y.stddev(), kLimitTol);
+    expectUnit(tag + " beta_P*vjp", ms->beta[0] * gp.stddev(), kLimitTol);
+    expectUnit(tag + " beta_V*vjp", ms->beta[1] * gv.stddev(), kLimitTol);
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Softmax cross entropy
 //===----------------------------------------------------------------------===//

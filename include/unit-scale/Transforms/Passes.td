@@ -168,8 +168,10 @@ def InstrumentStats : Pass<"uscale-instrument-stats", "func::FuncOp"> {
     gradients (parameter gradients and their partials, which feed the f32
     optimizer rather than an FP8 matmul). The result of
     adding a constant mask (an entry <= -1e4 or -inf, UScaleMasks.h) is
-    skipped: its
-    std measures the mask.
+    skipped: its std measures the mask. So are views that only lay out a
+    weight gradient's operand, and the weighted terms of a gradient sum
+    (a residual split's sqrt(tau) * grad_branch): they are below unit by
+    design and are no tensor's gradient; the sum is listed.
   }];
   let dependentDialects = ["::mlir::math::MathDialect"];
   let statistics = [

@@ -72,6 +72,26 @@ LogicalResult requireStatic(Operation *op) {
   if (failed(requireStatic(getOperation())))                                   \
     return failure();
 
+/// E[x^2] of a unit-scaled operand. It is 1 for the zero-mean N(0,1) inputs
+/// of section 2, but a softmax output is not zero-mean: each row sums to 1,
+/// so the scaled probabilities have mean alpha_softmax / s beside their unit
+/// std. A matmul that consumes them (attention's P.V) sums k such terms, so
+/// its output variance is k (1 + mean^2), not k (docs/design.md).
+static double unitSecondMoment(Value v) {
+  auto softmax = v.getDefiningOp<SoftmaxOp>();
+  if (!softmax)
+    return 1.0;
+  FailureOr<Scales> s = softmax.computeIdealScales();
+  if (failed(s))
+    return 1.0;
+  auto t = softmax.getInput().getType();
+  auto axis = static_cast<int64_t>(softmax.getAxis());
+  if (axis < 0)
+    axis += t.getRank();
+  double mean = s->alpha / double(t.getDimSize(axis));
+  return 1.0 + mean * mean;
+}
+
 FailureOr<Scales> MatMulOp::computeIdealScales() {
   USCALE_REQUIRE_STATIC();
   auto a = getLhs().getType(), b = getRhs().getType();
@@ -82,10 +102,13 @@ FailureOr<Scales> MatMulOp::computeIdealScales() {
   int64_t outBatch = out.getNumElements() / (m * n);
   int64_t aBatch = a.getNumElements() / (m * k);
   int64_t bBatch = b.getNumElements() / (k * n);
+  // Each output sums k products a*b; with one operand zero-mean, a product's
+  // variance is E[a^2] E[b^2]. Likewise for the gradients' sums.
+  double a2 = unitSecondMoment(getLhs()), b2 = unitSecondMoment(getRhs());
   Scales s;
-  s.alpha = invSqrt(k);
-  s.beta = {invSqrt(double(n) * double(outBatch / aBatch)),
-            invSqrt(double(m) * double(outBatch / bBatch))};
+  s.alpha = invSqrt(double(k) * a2 * b2);
+  s.beta = {invSqrt(double(n) * double(outBatch / aBatch) * b2),
+            invSqrt(double(m) * double(outBatch / bBatch) * a2)};
   return s;
 }
 
