@@ -16,8 +16,10 @@
 # Prints a progress line per --print-every steps and, at the end, train and
 # validation bits per character (20 batches each through the forward).
 #
-#   usage: bench/charlm/run.sh [STEPS (1500)] [OUTDIR (build/charlm)]
-# Writes OUTDIR/<config>.log (+ .csv per step) and OUTDIR/summary.md.
+#   usage: [CONFIGS="fp32-unit fp8-unit"] bench/charlm/run.sh [STEPS (1500)] [OUTDIR (build/charlm)]
+# Writes OUTDIR/<config>.log (+ .csv per step) and OUTDIR/summary.md. CONFIGS
+# reruns a subset (e.g. after a scale-rule change, which leaves the regular
+# models alone); the summary covers every config with a log in OUTDIR.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BIN="${USCALE_BUILD_DIR:-$ROOT/build}/bin"
@@ -35,7 +37,11 @@ declare -A FLAGS=(
   [fp8-regular]="--fp8 --lr 0.0009765625")
 declare -A INIT=([fp32-regular]=torch [fp32-unit]=unit [fp8-unit]=unit
                  [fp8-regular]=torch)
-CONFIGS=(fp32-regular fp32-unit fp8-unit fp8-regular)
+ALL=(fp32-regular fp32-unit fp8-unit fp8-regular)
+read -ra CONFIGS <<<"${CONFIGS:-${ALL[*]}}"
+for c in "${CONFIGS[@]}"; do
+  [[ -n "${FLAGS[$c]:-}" ]] || { echo "unknown config $c (one of ${ALL[*]})" >&2; exit 2; }
+done
 
 for c in "${CONFIGS[@]}"; do
   # shellcheck disable=SC2086
@@ -54,13 +60,14 @@ done
 {
   echo "| config | flags | init | steps | train bpc | validation bpc | tokens/s (median) |"
   echo "|---|---|---|---|---|---|---|"
-  for c in "${CONFIGS[@]}"; do
+  for c in "${ALL[@]}"; do
+    [[ -f "$OUT/$c.log" ]] || continue
     bpc=$(grep "eval  train bpc" "$OUT/$c.log" || true)
     tr=$(awk '{print $4}' <<<"$bpc")
     va=$(awk '{print $7}' <<<"$bpc")
     tps=$(tail -n +2 "$OUT/$c.csv" | cut -d, -f3 | sort -g |
           awk '{a[NR]=$1} END {if (NR) printf "%.0f", a[int((NR+1)/2)]}')
-    echo "| $c | ${FLAGS[$c]} | ${INIT[$c]} | $STEPS | ${tr:-diverged} | ${va:-diverged} | ${tps:-} |"
+    echo "| $c | ${FLAGS[$c]} | ${INIT[$c]} | $(tail -n 1 "$OUT/$c.csv" | cut -d, -f1) | ${tr:-diverged} | ${va:-diverged} | ${tps:-} |"
   done
 } > "$OUT/summary.md"
 cat "$OUT/summary.md"
