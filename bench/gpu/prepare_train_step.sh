@@ -7,11 +7,15 @@
 #                                   statically: it meets another distribution)
 #   <out>/cpu/lib<m>.so             models compiled for the CPU
 #   <out>/gpu/lib<m>.so             the same compiled --device gpu (cubin for
-#                                   sm_90a embedded), and next to them
+#                                   sm_90a embedded; the whole step on the
+#                                   GPU: FP8 kernels + loop kernels), and
+#                                   next to them
 #   <out>/gpu/libuscale_cuda_runtime.so   (found through the libraries'
 #                                   $ORIGIN rpath; libstdc++ static as well)
 #   <out>/gpu-isa/libmlp128.so      mlp-128 with PTX instead of a cubin (the
 #                                   driver's JIT path), sharing that runtime
+#   <out>/gpu-hostops/lib<m>.so     --device gpu --host-ops: only the FP8
+#                                   GEMMs on the GPU, the rest on the CPU
 #   <out>/fortunes.txt              the char-LM's text (bench/charlm)
 #   <out>/include/nlohmann          the JSON headers, for rebuilding the
 #                                   runner there if the carried one does not
@@ -37,7 +41,7 @@ COMPILE="$BUILD/bin/unit-scale-compile"
 export PATH="$PATH:/usr/local/cuda/bin" # ptxas, for the cubins
 
 rm -rf "$OUT"
-mkdir -p "$OUT/cpu" "$OUT/gpu" "$OUT/gpu-isa"
+mkdir -p "$OUT/cpu" "$OUT/gpu" "$OUT/gpu-isa" "$OUT/gpu-hostops"
 
 echo "== text"
 "$ROOT/bench/charlm/prepare-text.sh" "$OUT/fortunes.txt"
@@ -62,15 +66,20 @@ COMMON=(--unit-scale --fp8 --optimizer adam)
   --device gpu --gpu-format bin
 "$COMPILE" "$MLP" -o "$OUT/gpu-isa" --name mlp128 "${COMMON[@]}" --lr 0.001 \
   --device gpu --gpu-format isa
+"$COMPILE" "$MLP" -o "$OUT/gpu-hostops" --name mlp128 "${COMMON[@]}" --lr 0.001 \
+  --device gpu --gpu-format bin --host-ops
 # The char-LM as utils/train-example.sh compiles it; its remarks (the GEMMs
 # left on the CPU) go to a file.
 "$COMPILE" "$CHARLM" -o "$OUT/cpu" "${COMMON[@]}" --lr 0.015625
 "$COMPILE" "$CHARLM" -o "$OUT/gpu" "${COMMON[@]}" --lr 0.015625 \
   --device gpu --gpu-format bin 2> "$OUT/charlm-remarks.txt"
 tail -1 "$OUT/charlm-remarks.txt"
+"$COMPILE" "$CHARLM" -o "$OUT/gpu-hostops" "${COMMON[@]}" --lr 0.015625 \
+  --device gpu --gpu-format bin --host-ops 2> /dev/null
 # Each library finds the runtime through its $ORIGIN rpath (the build
 # folder in its rpath does not exist there): gpu-isa gets its own copy.
 cp "$OUT/gpu/libuscale_cuda_runtime.so" "$OUT/gpu-isa/"
+cp "$OUT/gpu/libuscale_cuda_runtime.so" "$OUT/gpu-hostops/"
 rm -f "$OUT"/*/*.h
 
 echo "== what they need at run time"

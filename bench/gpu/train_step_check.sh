@@ -7,7 +7,8 @@
 #   bash bench/gpu/train_step_check.sh [ARTIFACTS]
 # run_device_checks.sh calls it as its step 6. For each model (mlp128 on
 # random data, charlm on the fortunes text) it runs TRAIN_STEPS (40) steps
-# of the CPU and of the GPU library from the same seed, then
+# of the CPU library, the GPU library (whole step on the GPU) and the
+# --host-ops GPU library (FP8 GEMMs only) from the same seed, then
 # compare_losses.py checks the loss curves against the bounds in
 # docs/gpu.md ("Running a model on the GPU") and reports the median step
 # times. Each run is under a timeout; the whole script takes well under
@@ -60,9 +61,11 @@ run() {
 run mlp128-cpu "$ART/cpu/libmlp128.so" cpu
 run mlp128-gpu "$ART/gpu/libmlp128.so" gpu
 run mlp128-gpu-isa "$ART/gpu-isa/libmlp128.so" gpu
+run mlp128-gpu-hostops "$ART/gpu-hostops/libmlp128.so" gpu
 TEXT=(--text "$ART/fortunes.txt")
 run charlm-cpu "$ART/cpu/libcharlm.so" cpu "${TEXT[@]}"
 run charlm-gpu "$ART/gpu/libcharlm.so" gpu "${TEXT[@]}"
+run charlm-gpu-hostops "$ART/gpu-hostops/libcharlm.so" gpu "${TEXT[@]}"
 
 echo "--- loss curves and step times"
 python3 "$ROOT/bench/gpu/compare_losses.py" --dir "$LOG" 2>&1 | tee "$LOG/compare.md"

@@ -12,9 +12,11 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 
 using namespace uscale::rt;
 
@@ -316,12 +318,48 @@ extern "C" float uscaleEventElapsedMs(void *start, void *end) {
 // Memory
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// Host memory handed out when a managed (host_shared) allocation fails.
+/// Generated host code reads and writes managed buffers itself (arguments
+/// are copied in, scalars stored), so a null pointer would crash the
+/// program; with this it runs on and the recorded error reports that its
+/// results are invalid (unit-scale-run stops on it).
+struct HostFallback {
+  std::mutex mutex;
+  std::unordered_set<void *> pointers;
+
+  void *allocate(uint64_t sizeBytes) {
+    void *p = std::calloc(1, sizeBytes);
+    if (p) {
+      std::lock_guard<std::mutex> lock(mutex);
+      pointers.insert(p);
+    }
+    return p;
+  }
+  /// Frees `p` if it came from allocate().
+  bool release(void *p) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!pointers.erase(p))
+        return false;
+    }
+    std::free(p);
+    return true;
+  }
+};
+
+HostFallback &hostFallback() {
+  static HostFallback *f = new HostFallback; // outlives static destructors
+  return *f;
+}
+} // namespace
+
 extern "C" void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/,
                               bool isHostShared) {
   if (sizeBytes == 0)
     return nullptr;
   if (!enter(__func__))
-    return nullptr;
+    return isHostShared ? hostFallback().allocate(sizeBytes) : nullptr;
   Runtime &r = runtime();
   CUdeviceptr ptr = 0;
   if (isHostShared) {
@@ -329,7 +367,7 @@ extern "C" void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/,
                 "cuMemAllocManaged") ||
         !check(r.api.cuMemAllocManaged(&ptr, sizeBytes, CU_MEM_ATTACH_GLOBAL),
                __func__, "cuMemAllocManaged"))
-      return nullptr;
+      return hostFallback().allocate(sizeBytes);
   } else if (!check(r.api.cuMemAlloc(&ptr, sizeBytes), __func__,
                     "cuMemAlloc")) {
     return nullptr;
@@ -338,7 +376,7 @@ extern "C" void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/,
 }
 
 extern "C" void mgpuMemFree(void *ptr, void * /*stream*/) {
-  if (!ptr || !enter(__func__))
+  if (!ptr || hostFallback().release(ptr) || !enter(__func__))
     return;
   check(runtime().api.cuMemFree(asDevPtr(ptr)), __func__, "cuMemFree");
 }

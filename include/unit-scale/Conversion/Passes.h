@@ -38,6 +38,13 @@ struct UScaleLowerToLLVMOptions
                      "of running as loops; whoever links the result must "
                      "link that archive (unit-scale-compile does)"),
       llvm::cl::init(false)};
+  Option<bool> emulateOffload{
+      *this, "emulate-offload",
+      llvm::cl::desc("Check uscale-offload-to-gpu on the CPU: its loop "
+                     "mapping and argument copies, in host memory, the "
+                     "mapped loops run as plain loops (tests; gemm-calls "
+                     "is ignored)"),
+      llvm::cl::init(false)};
 };
 
 /// Appends uscale-to-linalg, bufferization and the lowering to the LLVM
@@ -76,8 +83,18 @@ struct UScaleLowerToGPUOptions
       *this, "gemm-calls",
       llvm::cl::desc("As uscale-lower-to-llvm's gemm-calls: the GEMMs left "
                      "on the host call the CPU GEMM kernels instead of "
-                     "becoming loops"),
+                     "becoming loops (ignored with offload)"),
       llvm::cl::init(false)};
+  Option<bool> offload{
+      *this, "offload",
+      llvm::cl::desc("Every op of the step on the GPU (uscale-offload-to-gpu: "
+                     "loops as kernels, buffers in managed memory), not only "
+                     "the FP8 GEMMs"),
+      llvm::cl::init(false)};
+  Option<int64_t> blockSize{
+      *this, "block-size",
+      llvm::cl::desc("With offload: threads per block of the loop kernels"),
+      llvm::cl::init(256)};
 };
 
 /// Appends the `uscale-lower-to-gpu` pipeline to `pm` (on a module):

@@ -165,6 +165,45 @@ def NVGPUInstantiate : Pass<"uscale-nvgpu-instantiate", "::mlir::ModuleOp"> {
   ];
 }
 
+def OffloadToGPU : Pass<"uscale-offload-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Run a bufferized train step's loops as GPU kernels, its buffers in managed memory";
+  let description = [{
+    Item 2 of the GPU issue: every op of the step on the GPU, not only the
+    FP8 GEMMs. Runs on functions lowered to `scf.parallel` loops
+    (`convert-linalg-to-parallel-loops`) on memrefs, before
+    `convert-parallel-loops-to-gpu` and `gpu-kernel-outlining`:
+
+    * every `scf.parallel` outside another one (an elementwise op, a row of
+      softmax or layer norm, a GEMM left off the FP8 kernels: one loop per
+      linalg op, reductions as sequential loops inside) is collapsed to one
+      dimension, tiled by `block-size`, and mapped to blocks x threads;
+    * a loop nest that is still sequential at the top (a reduction to a
+      scalar, e.g. the loss) becomes a one-thread kernel;
+    * buffers become device-accessible: allocations are `gpu.alloc
+      host_shared` (CUDA managed memory), constants are copied into such a
+      buffer at entry, and every memref argument is copied into one at
+      entry and, when the step may write it, back before each return.
+
+    Host code that is left (scalar stores, the FP8 GEMM host entries)
+    reads the same managed buffers. Launches are synchronous, so host
+    reads after a kernel see its results. `uscale-lower-to-gpu{offload}`
+    runs it; docs/gpu.md has the memory model and what it costs.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block of the generated kernels">,
+    Option<"emulate", "emulate", "bool", /*default=*/"false",
+           "Host memory instead of managed memory, for checking the pass on "
+           "the CPU: the mapped loops then run as plain loops "
+           "(uscale-lower-to-llvm{emulate-offload})">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def CpuGemmCalls : Pass<"uscale-cpu-gemm-calls", "::mlir::ModuleOp"> {
   let summary = "Replace f32/f64 GEMMs on memrefs with calls to the CPU GEMM kernels";
   let description = [{

@@ -15,14 +15,15 @@ namespace {
 // kernel calls after bufferization); bufferize with plain (identity-layout)
 // memrefs at function boundaries; free temporaries; loops; LLVM
 // (vector.print too, which the execution tests use).
-std::string lowerToLLVMText(bool aot, bool gemmCalls) {
+std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload) {
+  gemmCalls &= !emulateOffload;
   // With gemm-calls the GEMMs stay named ops (any operand transposed only
   // in its indexing map) until uscale-cpu-gemm-calls turns them into kernel
   // calls on the bufferized views; the loop order would only add a copy of
   // a transposed B.
   std::string p =
       "func.func(uscale-to-linalg,convert-elementwise-to-linalg,canonicalize";
-  p += gemmCalls ? ")," : ",uscale-cpu-loop-order),";
+  p += gemmCalls || emulateOffload ? ")," : ",uscale-cpu-loop-order),";
   p += "one-shot-bufferize{bufferize-function-boundaries "
        "function-boundary-type-conversion=identity-layout-map},";
   if (gemmCalls)
@@ -36,8 +37,12 @@ std::string lowerToLLVMText(bool aot, bool gemmCalls) {
   if (aot)
     p += "buffer-results-to-out-params{hoist-static-allocs=true "
          "modify-public-functions=true},func.func(llvm-request-c-wrappers),";
-  p += "buffer-deallocation-pipeline,"
-       "convert-linalg-to-loops,convert-scf-to-cf,expand-strided-metadata,"
+  p += "buffer-deallocation-pipeline,";
+  // uscale-lower-to-gpu{offload}'s loop handling, run here on the CPU.
+  p += emulateOffload ? "func.func(convert-linalg-to-parallel-loops),"
+                        "uscale-offload-to-gpu{emulate=true},"
+                      : "convert-linalg-to-loops,";
+  p += "convert-scf-to-cf,expand-strided-metadata,"
        "lower-affine,convert-vector-to-llvm,finalize-memref-to-llvm,"
        "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
        "convert-index-to-llvm,convert-cf-to-llvm,";
@@ -48,7 +53,8 @@ std::string lowerToLLVMText(bool aot, bool gemmCalls) {
 
 void mlir::uscale::buildUScaleLowerToLLVMPipeline(
     OpPassManager &pm, const UScaleLowerToLLVMOptions &options) {
-  if (failed(parsePassPipeline(lowerToLLVMText(options.aot, options.gemmCalls),
+  if (failed(parsePassPipeline(lowerToLLVMText(options.aot, options.gemmCalls,
+                                               options.emulateOffload),
                                pm, llvm::errs())))
     llvm::report_fatal_error("uscale-lower-to-llvm: bad pipeline text");
 }

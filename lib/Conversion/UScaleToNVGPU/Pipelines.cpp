@@ -21,21 +21,38 @@ std::string lowerToGpuText(const mlir::uscale::UScaleLowerToGPUOptions &o) {
   std::string p = llvm::formatv("uscale-to-nvgpu{{fallback={0}},",
                                 o.fallback ? "true" : "false")
                       .str();
+  // With offload, the GEMMs left off the FP8 kernels become GPU loops like
+  // every other op: no CPU loop order, no CPU GEMM calls.
+  bool hostGemms = o.gemmCalls && !o.offload;
   p += "func.func(uscale-to-linalg,convert-elementwise-to-linalg,canonicalize";
-  p += o.gemmCalls ? ")," : ",uscale-cpu-loop-order),";
+  p += hostGemms || o.offload ? ")," : ",uscale-cpu-loop-order),";
   p += "one-shot-bufferize{bufferize-function-boundaries "
        "function-boundary-type-conversion=identity-layout-map},";
-  if (o.gemmCalls)
+  if (hostGemms)
     p += "uscale-cpu-gemm-calls,";
   // Before the templates are instantiated: their host entries return a
   // status, not a buffer, and are called only from inside the module.
   if (o.aot)
     p += "buffer-results-to-out-params{hoist-static-allocs=true "
          "modify-public-functions=true},func.func(llvm-request-c-wrappers),";
-  p += llvm::formatv("buffer-deallocation-pipeline,convert-linalg-to-loops,"
-                     "uscale-nvgpu-instantiate,"
-                     "convert-math-to-llvm,convert-math-to-libm,"
-                     "gpu-lower-to-nvvm-pipeline{{cubin-chip={0} "
+  p += "buffer-deallocation-pipeline,";
+  if (o.offload)
+    p += llvm::formatv("func.func(convert-linalg-to-parallel-loops),"
+                       "uscale-offload-to-gpu{{block-size={0}},"
+                       "func.func(convert-parallel-loops-to-gpu),"
+                       "gpu-kernel-outlining,",
+                       o.blockSize.getValue())
+             .str();
+  else
+    p += "convert-linalg-to-loops,";
+  // Host math to LLVM and libm. With offload the host has none left (every
+  // loop is a kernel, whose math the NVVM pipeline maps to libdevice), and
+  // these passes must not reach into the kernels: convert-math-to-libm is a
+  // module pass that would.
+  p += o.offload ? "uscale-nvgpu-instantiate,func.func(convert-math-to-llvm),"
+                 : "uscale-nvgpu-instantiate,"
+                   "convert-math-to-llvm,convert-math-to-libm,";
+  p += llvm::formatv("gpu-lower-to-nvvm-pipeline{{cubin-chip={0} "
                      "cubin-features={1} opt-level=3 cubin-format={2}}",
                      o.chip.getValue(), o.features.getValue(),
                      o.format.getValue())

@@ -1,0 +1,287 @@
+//===- OffloadToGPU.cpp - uscale-offload-to-gpu ---------------------------===//
+//
+// Puts the loops of a bufferized train step on the GPU (every op, not only
+// the FP8 GEMMs) and its buffers in CUDA managed memory, so that kernels and
+// whatever host code is left read the same buffers. The loops become
+// kernels through upstream's convert-parallel-loops-to-gpu and
+// gpu-kernel-outlining; this pass prepares them: one-dimensional blocks x
+// threads mappings, one-thread kernels for sequential nests, and the
+// buffers. docs/gpu.md, "The whole step on the GPU".
+//
+//===----------------------------------------------------------------------===//
+#include "unit-scale/Conversion/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+#include <numeric>
+
+namespace mlir::uscale {
+#define GEN_PASS_DEF_OFFLOADTOGPU
+#include "unit-scale/Conversion/Passes.h.inc"
+} // namespace mlir::uscale
+
+using namespace mlir;
+
+namespace {
+
+/// The buffer a view (cast, subview, reshape) of `v` is a view of.
+Value rootBuffer(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+/// Buffers some op of `func` may write: what memory-effect interfaces say,
+/// and every memref operand of an op that says nothing (a call).
+DenseSet<Value> writtenBuffers(func::FuncOp func) {
+  DenseSet<Value> written;
+  func.walk([&](Operation *op) {
+    if (auto mem = dyn_cast<MemoryEffectOpInterface>(op)) {
+      SmallVector<MemoryEffects::EffectInstance> effects;
+      mem.getEffects(effects);
+      for (auto &e : effects)
+        if (isa<MemoryEffects::Write>(e.getEffect()) && e.getValue())
+          written.insert(rootBuffer(e.getValue()));
+      return;
+    }
+    if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+      return; // its nested ops are walked
+    for (Value v : op->getOperands())
+      if (isa<MemRefType>(v.getType()))
+        written.insert(rootBuffer(v));
+  });
+  return written;
+}
+
+/// A buffer of `type`: managed memory, or with `emulate` host memory.
+Value allocBuffer(OpBuilder &b, Location loc, MemRefType type,
+                  ValueRange dynSizes, bool emulate) {
+  if (emulate)
+    return memref::AllocOp::create(b, loc, type, dynSizes);
+  return gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(),
+                              /*asyncDependencies=*/ValueRange(), dynSizes,
+                              /*symbolOperands=*/ValueRange(),
+                              /*hostShared=*/true)
+      .getMemref();
+}
+
+/// A buffer shaped like `like` (a memref value), with an identity layout.
+Value allocLike(OpBuilder &b, Location loc, Value like, bool emulate) {
+  auto type = cast<MemRefType>(like.getType());
+  auto plain = MemRefType::get(type.getShape(), type.getElementType(),
+                               MemRefLayoutAttrInterface(),
+                               type.getMemorySpace());
+  SmallVector<Value> dynSizes;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    if (type.isDynamicDim(i))
+      dynSizes.push_back(memref::DimOp::create(b, loc, like, i));
+  return allocBuffer(b, loc, plain, dynSizes, emulate);
+}
+
+/// gpu-to-llvm lowers only an asynchronous gpu.dealloc (on a stream): one
+/// on a fresh stream, waited for.
+void deallocBuffer(OpBuilder &b, Location loc, Value buf, bool emulate) {
+  if (emulate) {
+    memref::DeallocOp::create(b, loc, buf);
+    return;
+  }
+  Type token = gpu::AsyncTokenType::get(b.getContext());
+  Value stream =
+      gpu::WaitOp::create(b, loc, token, ValueRange()).getAsyncToken();
+  Value done = gpu::DeallocOp::create(b, loc, token, ValueRange{stream}, buf)
+                   .getAsyncToken();
+  gpu::WaitOp::create(b, loc, Type(), ValueRange{done});
+}
+
+struct OffloadToGPUPass
+    : public uscale::impl::OffloadToGPUBase<OffloadToGPUPass> {
+  using OffloadToGPUBase::OffloadToGPUBase;
+
+  void runOnOperation() override {
+    if (blockSize < 1 || blockSize > 1024) {
+      getOperation().emitError("uscale-offload-to-gpu: block-size must be in "
+                               "[1, 1024], not ")
+          << static_cast<int64_t>(blockSize);
+      return signalPassFailure();
+    }
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (!func.isDeclaration() && failed(offload(func)))
+        return signalPassFailure();
+  }
+
+  LogicalResult offload(func::FuncOp func) {
+    if (!func.getBody().hasOneBlock())
+      return func.emitError("uscale-offload-to-gpu: expects a function of "
+                            "one block (bufferized, before lowering to cf)");
+    Block &body = func.getBody().front();
+    SmallVector<func::ReturnOp> returns(func.getOps<func::ReturnOp>());
+    IRRewriter rw(func.getContext());
+
+    // Allocations and deallocations: managed memory.
+    SmallVector<Operation *> allocs;
+    func.walk([&](Operation *op) {
+      if (isa<memref::AllocOp, memref::AllocaOp, memref::DeallocOp>(op))
+        allocs.push_back(op);
+    });
+    for (Operation *op : allocs) {
+      rw.setInsertionPoint(op);
+      if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+        deallocBuffer(rw, op->getLoc(), dealloc.getMemref(), emulate);
+        rw.eraseOp(op);
+        continue;
+      }
+      auto type = cast<MemRefType>(op->getResult(0).getType());
+      if (!type.getLayout().isIdentity())
+        return op->emitError("uscale-offload-to-gpu: allocation with a "
+                             "non-identity layout");
+      Value buf = allocBuffer(
+          rw, op->getLoc(), type,
+          op->getOperands().take_front(type.getNumDynamicDims()), emulate);
+      rw.replaceOp(op, buf);
+      // An alloca is freed when its scope ends: here, the function.
+      if (isa<memref::AllocaOp>(op)) {
+        if (buf.getParentBlock() != &body)
+          return buf.getDefiningOp()->emitError(
+              "uscale-offload-to-gpu: stack allocation inside a region");
+        for (func::ReturnOp ret : returns) {
+          rw.setInsertionPoint(ret);
+          deallocBuffer(rw, ret.getLoc(), buf, emulate);
+        }
+      }
+    }
+
+    // Constants (memref.global) live in host memory: copy each into a
+    // managed buffer once, at entry.
+    SmallVector<memref::GetGlobalOp> globals;
+    func.walk([&](memref::GetGlobalOp g) { globals.push_back(g); });
+    for (memref::GetGlobalOp g : globals) {
+      rw.setInsertionPointToStart(&body);
+      auto hostView = cast<memref::GetGlobalOp>(rw.clone(*g));
+      Value buf = allocLike(rw, g.getLoc(), hostView, emulate);
+      memref::CopyOp::create(rw, g.getLoc(), hostView, buf);
+      rw.replaceOp(g, buf);
+      for (func::ReturnOp ret : returns) {
+        rw.setInsertionPoint(ret);
+        deallocBuffer(rw, ret.getLoc(), buf, emulate);
+      }
+    }
+
+    // Arguments: copied in at entry; copied back before each return when
+    // the function may write them (results as out-parameters, updated
+    // parameters and optimizer state).
+    DenseSet<Value> written = writtenBuffers(func);
+    for (BlockArgument arg : func.getArguments()) {
+      if (!isa<MemRefType>(arg.getType()) || arg.use_empty())
+        continue;
+      rw.setInsertionPointToStart(&body);
+      Value buf = allocLike(rw, arg.getLoc(), arg, emulate);
+      auto copyIn = memref::CopyOp::create(rw, arg.getLoc(), arg, buf);
+      rw.replaceAllUsesExcept(arg, buf, copyIn);
+      for (func::ReturnOp ret : returns) {
+        rw.setInsertionPoint(ret);
+        if (written.contains(arg))
+          memref::CopyOp::create(rw, ret.getLoc(), buf, arg);
+        deallocBuffer(rw, ret.getLoc(), buf, emulate);
+      }
+    }
+
+    // Loops. Only the outermost parallel loops are mapped; a parallel loop
+    // with reductions (results) stays on the host, on managed memory.
+    SmallVector<scf::ParallelOp> parallels;
+    SmallVector<scf::ForOp> sequential;
+    for (Operation &op : body) {
+      if (auto p = dyn_cast<scf::ParallelOp>(op); p && p.getNumResults() == 0)
+        parallels.push_back(p);
+      else if (auto f = dyn_cast<scf::ForOp>(op);
+               f && f.getNumResults() == 0 && touchesMemory(f))
+        sequential.push_back(f);
+    }
+    for (scf::ParallelOp p : parallels)
+      if (failed(mapToBlocksAndThreads(rw, p)))
+        return failure();
+    for (scf::ForOp f : sequential)
+      wrapInOneThread(rw, f);
+    return success();
+  }
+
+  static bool touchesMemory(scf::ForOp f) {
+    return f
+        .walk([](Operation *op) {
+          return isa<memref::LoadOp, memref::StoreOp>(op)
+                     ? WalkResult::interrupt()
+                     : WalkResult::advance();
+        })
+        .wasInterrupted();
+  }
+
+  /// Collapses `p` to one dimension, tiles it by the block size (the inner
+  /// tile loop guarded by a bounds check) and maps tiles to blocks, tile
+  /// elements to threads.
+  LogicalResult mapToBlocksAndThreads(IRRewriter &rw, scf::ParallelOp p) {
+    unsigned rank = p.getNumLoops();
+    if (rank > 1) {
+      std::vector<unsigned> all(rank);
+      std::iota(all.begin(), all.end(), 0u);
+      Block *block = p->getBlock();
+      Operation *next = p->getNextNode();
+      rw.setInsertionPoint(p);
+      collapseParallelLoops(rw, p, {all});
+      // The collapsed loop is the last parallel loop before `next`.
+      scf::ParallelOp collapsed;
+      for (Operation &op : *block) {
+        if (&op == next)
+          break;
+        if (auto q = dyn_cast<scf::ParallelOp>(op))
+          collapsed = q;
+      }
+      if (!collapsed || collapsed.getNumLoops() != 1)
+        return emitError(block->getParentOp()->getLoc(),
+                         "uscale-offload-to-gpu: could not collapse a loop");
+      p = collapsed;
+    }
+    // tileParallelLoop erases `p`: nothing of it is used afterwards.
+    MLIRContext *ctx = p.getContext();
+    auto [outer, inner] =
+        scf::tileParallelLoop(p, {blockSize}, /*noMinMaxBounds=*/true);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
+    auto mapping = [&](gpu::Processor proc) {
+      return gpu::ParallelLoopDimMappingAttr::get(ctx, proc, id, id);
+    };
+    if (failed(gpu::setMappingAttr(outer, {mapping(gpu::Processor::BlockX)})) ||
+        failed(gpu::setMappingAttr(inner, {mapping(gpu::Processor::ThreadX)})))
+      return outer.emitError("uscale-offload-to-gpu: cannot map a loop");
+    return success();
+  }
+
+  /// A sequential nest (a reduction to a scalar) as a one-block,
+  /// one-thread parallel loop, so it runs where its data is.
+  static void wrapInOneThread(IRRewriter &rw, scf::ForOp f) {
+    Location loc = f.getLoc();
+    rw.setInsertionPoint(f);
+    Value zero = arith::ConstantIndexOp::create(rw, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rw, loc, 1);
+    auto outer = scf::ParallelOp::create(rw, loc, ValueRange{zero},
+                                         ValueRange{one}, ValueRange{one});
+    rw.setInsertionPointToStart(outer.getBody());
+    auto inner = scf::ParallelOp::create(rw, loc, ValueRange{zero},
+                                         ValueRange{one}, ValueRange{one});
+    rw.moveOpBefore(f, inner.getBody()->getTerminator());
+    MLIRContext *ctx = f.getContext();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
+    (void)gpu::setMappingAttr(
+        outer, {gpu::ParallelLoopDimMappingAttr::get(
+                   ctx, gpu::Processor::BlockX, id, id)});
+    (void)gpu::setMappingAttr(
+        inner, {gpu::ParallelLoopDimMappingAttr::get(
+                   ctx, gpu::Processor::ThreadX, id, id)});
+  }
+};
+} // namespace

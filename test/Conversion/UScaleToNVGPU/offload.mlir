@@ -1,0 +1,81 @@
+// RUN: unit-scale-opt %s --uscale-offload-to-gpu="block-size=128" | FileCheck %s
+// RUN: unit-scale-opt %s --uscale-offload-to-gpu="emulate=true" | FileCheck %s --check-prefix=EMU
+// RUN: not unit-scale-opt %s --uscale-offload-to-gpu="block-size=2048" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+
+// What uscale-offload-to-gpu does to a bufferized step (loops on memrefs,
+// as convert-linalg-to-parallel-loops leaves them):
+// - the input %x is copied into managed memory at entry and never back
+//   (nothing writes it); the out-parameter %out is copied in and, since the
+//   step writes it, back before the return;
+// - the temporary and the constant live in managed memory too;
+// - the 2-D elementwise loop is one loop over 4 * 300 = 1200 elements,
+//   tiled by the block size: blocks x threads, with a bounds guard;
+// - the sequential reduction into %out runs as a one-thread kernel.
+// CHECK-LABEL: func.func @step(
+// CHECK-SAME: %[[X:.*]]: memref<4x300xf32>, %[[OUT:.*]]: memref<f32>)
+// CHECK-DAG: %[[XM:.*]] = gpu.alloc  host_shared () : memref<4x300xf32>
+// CHECK-DAG: memref.copy %[[X]], %[[XM]]
+// CHECK-DAG: %[[OM:.*]] = gpu.alloc  host_shared () : memref<f32>
+// CHECK-DAG: memref.copy %[[OUT]], %[[OM]]
+// CHECK-DAG: %[[G:.*]] = memref.get_global @two
+// CHECK-DAG: %[[GM:.*]] = gpu.alloc  host_shared () : memref<f32>
+// CHECK-DAG: memref.copy %[[G]], %[[GM]]
+// CHECK: %[[T:.*]] = gpu.alloc  host_shared () : memref<4x300xf32>
+// CHECK: scf.parallel (%[[B:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
+// CHECK:   scf.parallel (%[[TH:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
+// CHECK:     scf.if
+// CHECK:       memref.load %[[XM]]
+// CHECK:       memref.load %[[GM]][]
+// CHECK:       memref.store {{.*}}, %[[T]]
+// CHECK:   } {mapping = [#gpu.loop_dim_map<processor = thread_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]}
+// CHECK: } {mapping = [#gpu.loop_dim_map<processor = block_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]}
+// CHECK: memref.store %{{.*}}, %[[OM]][]
+// CHECK: scf.parallel
+// CHECK:   scf.parallel
+// CHECK:     scf.for
+// CHECK:       memref.load %[[T]]
+// CHECK:       memref.store {{.*}}, %[[OM]][]
+// CHECK:   } {mapping = [#gpu.loop_dim_map<processor = thread_x
+// CHECK: } {mapping = [#gpu.loop_dim_map<processor = block_x
+// CHECK: %[[W0:.*]] = gpu.wait async
+// CHECK: gpu.dealloc async [%[[W0]]] %[[T]]
+// CHECK-NOT: memref.copy %[[XM]], %[[X]]
+// CHECK: memref.copy %[[OM]], %[[OUT]]
+// CHECK: return
+//
+// EMU-LABEL: func.func @step(
+// EMU-NOT: gpu.
+// EMU: memref.alloc() : memref<4x300xf32>
+// EMU: mapping
+// EMU: memref.dealloc
+memref.global "private" constant @two : memref<f32> = dense<2.0>
+func.func @step(%x: memref<4x300xf32>, %out: memref<f32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c300 = arith.constant 300 : index
+  %zero = arith.constant 0.0 : f32
+  %two = memref.get_global @two : memref<f32>
+  %t = memref.alloc() : memref<4x300xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c300) step (%c1, %c1) {
+    %v = memref.load %x[%i, %j] : memref<4x300xf32>
+    %s = memref.load %two[] : memref<f32>
+    %p = arith.mulf %v, %s : f32
+    memref.store %p, %t[%i, %j] : memref<4x300xf32>
+    scf.reduce
+  }
+  memref.store %zero, %out[] : memref<f32>
+  scf.for %i = %c0 to %c4 step %c1 {
+    scf.for %j = %c0 to %c300 step %c1 {
+      %v = memref.load %t[%i, %j] : memref<4x300xf32>
+      %a = memref.load %out[] : memref<f32>
+      %b = arith.addf %a, %v : f32
+      memref.store %b, %out[] : memref<f32>
+    }
+  }
+  memref.dealloc %t : memref<4x300xf32>
+  return
+}
+
+// A block size above 1024 threads would not launch.
+// BAD: error: uscale-offload-to-gpu: block-size must be in [1, 1024], not 2048
