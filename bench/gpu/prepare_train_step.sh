@@ -16,6 +16,9 @@
 #                                   driver's JIT path), sharing that runtime
 #   <out>/gpu-hostops/lib<m>.so     --device gpu --host-ops: only the FP8
 #                                   GEMMs on the GPU, the rest on the CPU
+#   <out>/gpu/libblock.so           the transformer block of gen_block.py
+#                                   (block_step_bench.sh), its dimensions in
+#                                   <out>/block-dims.txt
 #   <out>/fortunes.txt              the char-LM's text (bench/charlm)
 #   <out>/include/nlohmann          the JSON headers, for rebuilding the
 #                                   runner there if the carried one does not
@@ -76,6 +79,17 @@ COMMON=(--unit-scale --fp8 --optimizer adam)
 tail -1 "$OUT/charlm-remarks.txt"
 "$COMPILE" "$CHARLM" -o "$OUT/gpu-hostops" "${COMMON[@]}" --lr 0.015625 \
   --device gpu --gpu-format bin --host-ops 2> /dev/null
+# The transformer-block benchmark (block_step_bench.sh): GPU only, its
+# step is about 0.3 TFLOP, too much for this machine's CPU.
+BLOCK_DIMS=(8 256 1024 8 256) # batch, seq, width, heads, vocab
+echo "${BLOCK_DIMS[*]}" > "$OUT/block-dims.txt"
+python3 "$ROOT/bench/gpu/gen_block.py" "$OUT/block.json" \
+  --batch "${BLOCK_DIMS[0]}" --seq "${BLOCK_DIMS[1]}" --width "${BLOCK_DIMS[2]}" \
+  --heads "${BLOCK_DIMS[3]}" --vocab "${BLOCK_DIMS[4]}"
+"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" "${COMMON[@]}" --lr 0.001 \
+  --device gpu --gpu-format bin 2> "$OUT/block-remarks.txt"
+tail -1 "$OUT/block-remarks.txt"
+rm -f "$OUT/block.json"
 # Each library finds the runtime through its $ORIGIN rpath (the build
 # folder in its rpath does not exist there): gpu-isa gets its own copy.
 cp "$OUT/gpu/libuscale_cuda_runtime.so" "$OUT/gpu-isa/"

@@ -14,7 +14,9 @@
 #   6. train steps of models compiled --device gpu vs the same models on the
 #      CPU (bench/gpu/train_step_check.sh; prepared by prepare_train_step.sh
 #      into device-carry/train-step, skipped with a note if that is missing)
-#   7. a markdown summary (last in the output; everything also under $OUT)
+#   7. the transformer-block train step beside PyTorch bf16
+#      (bench/gpu/block_step_bench.sh, same artifacts as step 6)
+#   8. a markdown summary (last in the output; everything also under $OUT)
 set -u
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ART="${1:-$ROOT/device-carry/fp8-gemm}"
@@ -74,13 +76,24 @@ else
   echo "not prepared (bench/gpu/prepare_train_step.sh): skipped" | tee "$LOG/train-step.txt"
 fi
 
-step "7. summary"
+step "7. transformer-block train step vs PyTorch bf16"
+if [[ -f "$TRAIN_ART/gpu/libblock.so" ]]; then
+  timeout 400 bash bench/gpu/block_step_bench.sh "$TRAIN_ART" 2>&1 | tee "$LOG/block.txt"
+else
+  echo "not prepared (bench/gpu/prepare_train_step.sh): skipped" | tee "$LOG/block.txt"
+fi
+
+step "8. summary"
 python3 bench/gpu/summarize.py "$LOG/check.txt" "$LOG/bench.txt" "$LOG/torch.txt" | tee "$LOG/summary.md"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
 TRAIN_LOG="${TRAIN_LOG:-$ROOT/bench/out/gpu/train-step}"
 if [[ -f "$TRAIN_LOG/compare.md" ]]; then
   { echo; echo "## Train steps (GPU vs CPU library)"; echo
     cat "$TRAIN_LOG/compare.md"; } | tee -a "$LOG/summary.md"
+fi
+if grep -q "^block step:" "$LOG/block.txt" 2>/dev/null; then
+  { echo; echo "## Transformer-block train step"; echo
+    grep -E "^(block step|torch-block):" "$LOG/block.txt"; } | tee -a "$LOG/summary.md"
 fi
 echo "status=$status (logs in $LOG)"
 exit $status

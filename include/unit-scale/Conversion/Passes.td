@@ -76,6 +76,25 @@ def WriteManifest : Pass<"uscale-write-manifest", "::mlir::ModuleOp"> {
   ];
 }
 
+def FuseElementwise : Pass<"uscale-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse chains of elementwise linalg.generic ops; fold splat constants into them";
+  let description = [{
+    Upstream's elementwise fusion (`linalg::populateElementwiseOpsFusionPatterns`)
+    without the reshape propagation that `linalg-fuse-elementwise-ops` adds
+    (which would turn collapsed-operand GEMMs into generic contractions and
+    take them away from uscale-cpu-gemm-calls and the FP8 kernels). A
+    producer is fused only when it is elementwise (all loops parallel) and
+    its result has one use, so nothing is computed twice. Splat constants
+    read by a generic become scalars in its body: the optimizer's
+    hyperparameters, broadcast to each parameter's shape, no longer become
+    dense constants of that shape in the library (200 MB for a 12M-parameter
+    block with Adam). The arithmetic per element is unchanged. Part of
+    uscale-lower-to-llvm and uscale-lower-to-gpu, on tensors.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def CpuLoopOrder : Pass<"uscale-cpu-loop-order", "::mlir::func::FuncOp"> {
   let summary = "Loop order for plain CPU loops: GEMM reductions outside";
   let description = [{

@@ -21,8 +21,13 @@ std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload) {
   // in its indexing map) until uscale-cpu-gemm-calls turns them into kernel
   // calls on the bufferized views; the loop order would only add a copy of
   // a transposed B.
+  // Elementwise fusion: chains of elementwise ops become one loop nest, and
+  // splat constants (the optimizer's hyperparameters, broadcast to each
+  // parameter's shape) fold into scalars instead of becoming dense globals
+  // of that shape in the library. Named GEMMs are left alone.
   std::string p =
-      "func.func(uscale-to-linalg,convert-elementwise-to-linalg,canonicalize";
+      "func.func(uscale-to-linalg,convert-elementwise-to-linalg,canonicalize,"
+      "uscale-fuse-elementwise,canonicalize";
   p += gemmCalls || emulateOffload ? ")," : ",uscale-cpu-loop-order),";
   p += "one-shot-bufferize{bufferize-function-boundaries "
        "function-boundary-type-conversion=identity-layout-map},";

@@ -24,7 +24,10 @@ std::string lowerToGpuText(const mlir::uscale::UScaleLowerToGPUOptions &o) {
   // With offload, the GEMMs left off the FP8 kernels become GPU loops like
   // every other op: no CPU loop order, no CPU GEMM calls.
   bool hostGemms = o.gemmCalls && !o.offload;
-  p += "func.func(uscale-to-linalg,convert-elementwise-to-linalg,canonicalize";
+  // As uscale-lower-to-llvm: elementwise chains fused (one kernel each with
+  // offload), splat constants folded to scalars.
+  p += "func.func(uscale-to-linalg,convert-elementwise-to-linalg,canonicalize,"
+       "uscale-fuse-elementwise,canonicalize";
   p += hostGemms || o.offload ? ")," : ",uscale-cpu-loop-order),";
   p += "one-shot-bufferize{bufferize-function-boundaries "
        "function-boundary-type-conversion=identity-layout-map},";
