@@ -78,7 +78,7 @@ fi
 
 step "7. transformer-block train step vs PyTorch bf16"
 if [[ -f "$TRAIN_ART/gpu/libblock.so" ]]; then
-  timeout 400 bash bench/gpu/block_step_bench.sh "$TRAIN_ART" 2>&1 | tee "$LOG/block.txt"
+  timeout 260 bash bench/gpu/block_step_bench.sh "$TRAIN_ART" 2>&1 | tee "$LOG/block.txt"
 else
   echo "not prepared (bench/gpu/prepare_train_step.sh): skipped" | tee "$LOG/block.txt"
 fi
