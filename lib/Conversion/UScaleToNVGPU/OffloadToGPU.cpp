@@ -76,9 +76,9 @@ Value allocBuffer(OpBuilder &b, Location loc, MemRefType type,
 /// A buffer shaped like `like` (a memref value), with an identity layout.
 Value allocLike(OpBuilder &b, Location loc, Value like, bool emulate) {
   auto type = cast<MemRefType>(like.getType());
-  auto plain = MemRefType::get(type.getShape(), type.getElementType(),
-                               MemRefLayoutAttrInterface(),
-                               type.getMemorySpace());
+  auto plain =
+      MemRefType::get(type.getShape(), type.getElementType(),
+                      MemRefLayoutAttrInterface(), type.getMemorySpace());
   SmallVector<Value> dynSizes;
   for (int64_t i = 0; i < type.getRank(); ++i)
     if (type.isDynamicDim(i))
@@ -99,6 +99,14 @@ void deallocBuffer(OpBuilder &b, Location loc, Value buf, bool emulate) {
   Value done = gpu::DeallocOp::create(b, loc, token, ValueRange{stream}, buf)
                    .getAsyncToken();
   gpu::WaitOp::create(b, loc, Type(), ValueRange{done});
+}
+
+/// Maps the one dimension of `loop` to `proc` (identity map and bound).
+LogicalResult mapTo(scf::ParallelOp loop, gpu::Processor proc) {
+  MLIRContext *ctx = loop.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
+  return gpu::setMappingAttr(
+      loop, {gpu::ParallelLoopDimMappingAttr::get(ctx, proc, id, id)});
 }
 
 struct OffloadToGPUPass
@@ -124,6 +132,13 @@ struct OffloadToGPUPass
     Block &body = func.getBody().front();
     SmallVector<func::ReturnOp> returns(func.getOps<func::ReturnOp>());
     IRRewriter rw(func.getContext());
+    // A buffer that lives as long as the call: freed before each return.
+    auto freeAtReturns = [&](Value buf) {
+      for (func::ReturnOp ret : returns) {
+        rw.setInsertionPoint(ret);
+        deallocBuffer(rw, ret.getLoc(), buf, emulate);
+      }
+    };
 
     // Allocations and deallocations: managed memory.
     SmallVector<Operation *> allocs;
@@ -151,10 +166,7 @@ struct OffloadToGPUPass
         if (buf.getParentBlock() != &body)
           return buf.getDefiningOp()->emitError(
               "uscale-offload-to-gpu: stack allocation inside a region");
-        for (func::ReturnOp ret : returns) {
-          rw.setInsertionPoint(ret);
-          deallocBuffer(rw, ret.getLoc(), buf, emulate);
-        }
+        freeAtReturns(buf);
       }
     }
 
@@ -168,10 +180,7 @@ struct OffloadToGPUPass
       Value buf = allocLike(rw, g.getLoc(), hostView, emulate);
       memref::CopyOp::create(rw, g.getLoc(), hostView, buf);
       rw.replaceOp(g, buf);
-      for (func::ReturnOp ret : returns) {
-        rw.setInsertionPoint(ret);
-        deallocBuffer(rw, ret.getLoc(), buf, emulate);
-      }
+      freeAtReturns(buf);
     }
 
     // Arguments: copied in at entry; copied back before each return when
@@ -185,12 +194,12 @@ struct OffloadToGPUPass
       Value buf = allocLike(rw, arg.getLoc(), arg, emulate);
       auto copyIn = memref::CopyOp::create(rw, arg.getLoc(), arg, buf);
       rw.replaceAllUsesExcept(arg, buf, copyIn);
-      for (func::ReturnOp ret : returns) {
-        rw.setInsertionPoint(ret);
-        if (written.contains(arg))
+      if (written.contains(arg))
+        for (func::ReturnOp ret : returns) {
+          rw.setInsertionPoint(ret);
           memref::CopyOp::create(rw, ret.getLoc(), buf, arg);
-        deallocBuffer(rw, ret.getLoc(), buf, emulate);
-      }
+        }
+      freeAtReturns(buf);
     }
 
     // Loops. Only the outermost parallel loops are mapped; a parallel loop
@@ -248,15 +257,10 @@ struct OffloadToGPUPass
       p = collapsed;
     }
     // tileParallelLoop erases `p`: nothing of it is used afterwards.
-    MLIRContext *ctx = p.getContext();
     auto [outer, inner] =
         scf::tileParallelLoop(p, {blockSize}, /*noMinMaxBounds=*/true);
-    AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
-    auto mapping = [&](gpu::Processor proc) {
-      return gpu::ParallelLoopDimMappingAttr::get(ctx, proc, id, id);
-    };
-    if (failed(gpu::setMappingAttr(outer, {mapping(gpu::Processor::BlockX)})) ||
-        failed(gpu::setMappingAttr(inner, {mapping(gpu::Processor::ThreadX)})))
+    if (failed(mapTo(outer, gpu::Processor::BlockX)) ||
+        failed(mapTo(inner, gpu::Processor::ThreadX)))
       return outer.emitError("uscale-offload-to-gpu: cannot map a loop");
     return success();
   }
@@ -274,14 +278,9 @@ struct OffloadToGPUPass
     auto inner = scf::ParallelOp::create(rw, loc, ValueRange{zero},
                                          ValueRange{one}, ValueRange{one});
     rw.moveOpBefore(f, inner.getBody()->getTerminator());
-    MLIRContext *ctx = f.getContext();
-    AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
-    (void)gpu::setMappingAttr(
-        outer, {gpu::ParallelLoopDimMappingAttr::get(
-                   ctx, gpu::Processor::BlockX, id, id)});
-    (void)gpu::setMappingAttr(
-        inner, {gpu::ParallelLoopDimMappingAttr::get(
-                   ctx, gpu::Processor::ThreadX, id, id)});
+    // One-dimensional loops without a mapping yet: cannot fail.
+    (void)mapTo(outer, gpu::Processor::BlockX);
+    (void)mapTo(inner, gpu::Processor::ThreadX);
   }
 };
 } // namespace

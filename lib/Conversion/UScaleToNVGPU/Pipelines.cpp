@@ -1,5 +1,6 @@
 //===- Pipelines.cpp - uscale-lower-to-gpu --------------------------------===//
 #include "unit-scale/Conversion/Passes.h"
+#include "unit-scale/Conversion/PipelineText.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -21,31 +22,18 @@ std::string lowerToGpuText(const mlir::uscale::UScaleLowerToGPUOptions &o) {
   std::string p = llvm::formatv("uscale-to-nvgpu{{fallback={0}},",
                                 o.fallback ? "true" : "false")
                       .str();
-  // With offload, the GEMMs left off the FP8 kernels become GPU loops like
-  // every other op: no CPU loop order, no CPU GEMM calls.
+  // The CPU lowering's front (shared, so its emulate-offload checks this);
+  // before the templates are instantiated: their host entries return a
+  // status, not a buffer, and are called only from inside the module. With
+  // offload, the GEMMs left off the FP8 kernels become GPU loops like every
+  // other op: no CPU loop order, no CPU GEMM calls.
   bool hostGemms = o.gemmCalls && !o.offload;
-  // As uscale-lower-to-llvm: elementwise chains fused (one kernel each with
-  // offload), splat constants folded to scalars.
-  p += "func.func(uscale-to-linalg,convert-elementwise-to-linalg,canonicalize,"
-       "uscale-fuse-elementwise,canonicalize";
-  p += hostGemms || o.offload ? ")," : ",uscale-cpu-loop-order),";
-  p += "one-shot-bufferize{bufferize-function-boundaries "
-       "function-boundary-type-conversion=identity-layout-map},";
-  if (hostGemms)
-    p += "uscale-cpu-gemm-calls,";
-  // Before the templates are instantiated: their host entries return a
-  // status, not a buffer, and are called only from inside the module.
-  if (o.aot)
-    p += "buffer-results-to-out-params{hoist-static-allocs=true "
-         "modify-public-functions=true},func.func(llvm-request-c-wrappers),";
-  p += "buffer-deallocation-pipeline,";
+  p += mlir::uscale::bufferizedLoweringText(
+      /*cpuGemms=*/hostGemms,
+      /*cpuLoopOrder=*/!hostGemms && !o.offload, o.aot);
   if (o.offload)
-    p += llvm::formatv("func.func(convert-linalg-to-parallel-loops),"
-                       "uscale-offload-to-gpu{{block-size={0}},"
-                       "func.func(convert-parallel-loops-to-gpu),"
-                       "gpu-kernel-outlining,",
-                       o.blockSize.getValue())
-             .str();
+    p += mlir::uscale::offloadLoopsText(o.blockSize, /*emulate=*/false) +
+         "func.func(convert-parallel-loops-to-gpu),gpu-kernel-outlining,";
   else
     p += "convert-linalg-to-loops,";
   // Host math to LLVM and libm. With offload the host has none left (every

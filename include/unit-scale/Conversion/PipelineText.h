@@ -1,0 +1,62 @@
+//===- PipelineText.h - Pipeline text shared by both lowerings --*- C++ -*-===//
+//
+// uscale-lower-to-llvm and uscale-lower-to-gpu share their front up to
+// bufferized memrefs, and the loop stage of offloading. One definition, so
+// that uscale-lower-to-llvm{emulate-offload} checks what uscale-lower-to-gpu
+// builds. Header-only: the two pipelines live in libraries that must not
+// depend on each other.
+//
+//===----------------------------------------------------------------------===//
+#ifndef UNIT_SCALE_CONVERSION_PIPELINETEXT_H
+#define UNIT_SCALE_CONVERSION_PIPELINETEXT_H
+
+#include <cstdint>
+#include <string>
+
+namespace mlir::uscale {
+
+/// uscale -> linalg on tensors; arith/math on whole tensors (the optimizer
+/// update) -> linalg; elementwise fusion; GEMM loop order for plain CPU loops
+/// (or, with CPU GEMM calls, kernel calls after bufferization); bufferize
+/// with plain (identity-layout) memrefs at function boundaries; [aot]; free
+/// temporaries.
+inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
+                                          bool aot) {
+  // Elementwise fusion: chains of elementwise ops become one loop nest, and
+  // splat constants (the optimizer's hyperparameters, broadcast to each
+  // parameter's shape) fold into scalars instead of becoming dense globals
+  // of that shape in the library. Named GEMMs are left alone: with CPU GEMM
+  // calls they stay named ops (any operand transposed only in its indexing
+  // map) until uscale-cpu-gemm-calls turns them into kernel calls on the
+  // bufferized views.
+  std::string p =
+      "func.func(uscale-to-linalg,convert-elementwise-to-linalg,canonicalize,"
+      "uscale-fuse-elementwise,canonicalize";
+  p += cpuLoopOrder ? ",uscale-cpu-loop-order)," : "),";
+  p += "one-shot-bufferize{bufferize-function-boundaries "
+       "function-boundary-type-conversion=identity-layout-map},";
+  if (cpuGemms)
+    p += "uscale-cpu-gemm-calls,";
+  // Ahead of time: results become caller-owned out-parameters (a returned
+  // static allocation is hoisted into the caller, so nothing is copied), and
+  // every function gets a _mlir_ciface_ wrapper taking memref descriptors by
+  // pointer. Nothing the library returns needs freeing.
+  // (The C wrappers are requested here, before convert-math-to-libm
+  // declares libm functions, which must keep their plain C names.)
+  if (aot)
+    p += "buffer-results-to-out-params{hoist-static-allocs=true "
+         "modify-public-functions=true},func.func(llvm-request-c-wrappers),";
+  return p + "buffer-deallocation-pipeline,";
+}
+
+/// The loop stage of offloading: linalg to parallel loops, then
+/// uscale-offload-to-gpu (with `emulate`, in host memory).
+inline std::string offloadLoopsText(int64_t blockSize, bool emulate) {
+  return "func.func(convert-linalg-to-parallel-loops),"
+         "uscale-offload-to-gpu{block-size=" +
+         std::to_string(blockSize) + (emulate ? " emulate=true}," : "},");
+}
+
+} // namespace mlir::uscale
+
+#endif
