@@ -24,11 +24,11 @@ mkdir -p "$LOG"
 status=0
 
 echo "--- unit-scale block (B=$B T=$T D=$D H=$H V=$V): $STEPS steps, --device gpu"
-timeout 120 "$RUN" train "$ART/gpu/libblock.so" --device gpu --steps "$STEPS" \
+timeout 60 "$RUN" train "$ART/gpu/libblock.so" --device gpu --steps "$STEPS" \
   --seed 1 --log "$LOG/block-gpu.csv" > "$LOG/block-gpu.txt" 2>&1 || status=1
 cat "$LOG/block-gpu.txt"
 echo "--- PyTorch bf16, same model"
-timeout 120 python3 "$ROOT/bench/gpu/bench_torch_block.py" --batch "$B" \
+timeout 60 python3 "$ROOT/bench/gpu/bench_torch_block.py" --batch "$B" \
   --seq "$T" --width "$D" --heads "$H" --vocab "$V" 2>&1 |
   tee "$LOG/block-torch.txt"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1

@@ -18,6 +18,11 @@
 //          --warmup, inputs rotated over 3 buffer sets so L2 does not hold
 //          them) and the generated entry point (host clock, it synchronises).
 //
+//   --candidates NAME:BASE,...  also checks (direct launch only) and times
+//          tuning candidates: DIR/NAME.cubin, launched as DIR/NAME.launch
+//          says, with the operand and output formats of variant BASE
+//          (bench/gpu/candidates/README.md).
+//
 // Builds as CUDA C++ (nvcc: adds the GPU reference) or as plain C++
 // (-x c++: CPU reference only; what the lit test does on machines without
 // nvcc). Without a usable GPU it checks what it can (argument validation of
@@ -378,6 +383,7 @@ struct Options {
   std::vector<Size> sizes;
   std::string cubinDir;
   std::vector<std::string> variants;
+  std::vector<std::string> candidates; // NAME:BASE (bench/gpu/candidates)
   int iters = 50, warmup = 10;
   uint64_t seed = 1;
   size_t fullCheckLimit = size_t(1) << 31; // M*N*K up to this: every element
@@ -400,12 +406,49 @@ std::vector<uint8_t> readFile(const std::string &path) {
                               std::istreambuf_iterator<char>());
 }
 
+/// How a cubin is launched. The main template's kernel: one CTA of 128
+/// threads per 128 x 128 tile with 128 KiB of shared memory. A tuning
+/// candidate (bench/gpu/candidates) says otherwise in <name>.launch beside
+/// its cubin: "tile_n=256 threads=256 smem=196608".
+struct LaunchConfig {
+  int tileN = 128, threads = 128, smem = 131072;
+  bool read(const std::string &path) {
+    std::ifstream f(path);
+    if (!f)
+      return true; // no sidecar: the defaults
+    std::string word;
+    while (f >> word) {
+      size_t eq = word.find('=');
+      if (eq == std::string::npos)
+        return false;
+      std::string key = word.substr(0, eq);
+      int value = std::atoi(word.c_str() + eq + 1);
+      if (key == "tile_n")
+        tileN = value;
+      else if (key == "threads")
+        threads = value;
+      else if (key == "smem")
+        smem = value;
+      else
+        return false;
+    }
+    return tileN > 0 && tileN <= 256 && tileN % 128 == 0 && threads > 0 &&
+           smem > 0;
+  }
+};
+
 /// A kernel loaded from a cubin, launched directly (the same argument list
 /// fp8-gemm-ptx.test pins down).
 struct DirectKernel {
   void *module = nullptr, *function = nullptr;
   std::vector<uint8_t> image;
+  LaunchConfig cfg;
   bool load(const std::string &path) {
+    std::string stem = path.substr(0, path.rfind('.'));
+    if (!cfg.read(stem + ".launch")) {
+      std::fprintf(stderr, "bad launch sidecar %s.launch\n", stem.c_str());
+      return false;
+    }
     image = readFile(path);
     if (image.empty())
       return false;
@@ -416,12 +459,15 @@ struct DirectKernel {
     return function != nullptr;
   }
   ~DirectKernel() { mgpuModuleUnload(module); }
+  bool fits(int64_t n) const { return n % cfg.tileN == 0; }
   /// Encodes the tensor maps (cached by the runtime) and launches.
   bool launch(Desc2 &a, Desc2 &b, Desc2 &c, float alpha, void *stream) {
-    int64_t box[2] = {128, 128};
+    if (!fits(b.sizes[0]))
+      return false;
+    int64_t boxA[2] = {128, 128}, boxB[2] = {128, cfg.tileN};
     // ui8 (0), no interleave, 128-byte swizzle (3), 256-byte L2 (3), zero.
-    void *ta = mgpuTensorMapEncodeTiledMemref(2, &a, 0, 0, 3, 3, 0, box);
-    void *tb = mgpuTensorMapEncodeTiledMemref(2, &b, 0, 0, 3, 3, 0, box);
+    void *ta = mgpuTensorMapEncodeTiledMemref(2, &a, 0, 0, 3, 3, 0, boxA);
+    void *tb = mgpuTensorMapEncodeTiledMemref(2, &b, 0, 0, 3, 3, 0, boxB);
     if (!ta || !tb)
       return false;
     int64_t numK = a.sizes[1] / 128;
@@ -429,12 +475,46 @@ struct DirectKernel {
                       &c.aligned,    &c.offset,     &c.sizes[0],
                       &c.sizes[1],   &c.strides[0], &c.strides[1],
                       &alpha,        &numK};
-    // One CTA of 128 threads per 128 x 128 tile: x over N, y over M.
-    mgpuLaunchKernel(function, b.sizes[0] / 128, a.sizes[0] / 128, 1, 128, 1,
-                     1, 131072, stream, params, nullptr, 11);
+    // One CTA per 128 x tileN tile: x over N, y over M.
+    mgpuLaunchKernel(function, b.sizes[0] / cfg.tileN, a.sizes[0] / 128, 1,
+                     cfg.threads, 1, 1, cfg.smem, stream, params, nullptr,
+                     11);
     return uscaleRuntimeTakeLastError() == 0;
   }
 };
+
+/// What check and bench run: the generated variants (entry point + cubin)
+/// and tuning candidates (--candidates NAME:BASE, cubin only; formats of
+/// the base variant).
+struct Job {
+  Variant v;
+  std::string name;
+  bool hasEntry;
+};
+
+std::vector<Job> jobs(const Options &o) {
+  std::vector<Job> out;
+  for (const Variant &v : kVariants)
+    if (wanted(o, v))
+      out.push_back({v, v.name, true});
+  for (const std::string &spec : o.candidates) {
+    size_t colon = spec.find(':');
+    std::string base = colon == std::string::npos ? "" : spec.substr(colon + 1);
+    const Variant *b = nullptr;
+    for (const Variant &v : kVariants)
+      if (base == v.name)
+        b = &v;
+    if (!b) {
+      std::fprintf(stderr, "bad candidate '%s' (want NAME:fwd|dgrad|wgrad)\n",
+                   spec.c_str());
+      std::exit(2);
+    }
+    out.push_back({*b, spec.substr(0, colon), false});
+  }
+  for (Job &j : out)
+    j.v.name = j.name.c_str(); // stable: out is not resized from here on
+  return out;
+}
 
 void checkArgumentValidation() {
   // Runs without a GPU: the entry points reject bad shapes before touching
@@ -541,9 +621,8 @@ void runCheck(const Options &o) {
   }
   uscaleRuntimeTakeLastError();
   void *stream = mgpuStreamCreate();
-  for (const Variant &v : kVariants) {
-    if (!wanted(o, v))
-      continue;
+  for (const Job &job : jobs(o)) {
+    const Variant &v = job.v;
     DirectKernel direct;
     bool haveDirect = false;
     if (!o.cubinDir.empty()) {
@@ -560,6 +639,12 @@ void runCheck(const Options &o) {
       lutB[i] = decode(uint8_t(i), v.bE5M2);
     }
     for (const Size &z : o.sizes) {
+      if (!job.hasEntry && !direct.fits(z.N)) {
+        std::printf("CHECK variant=%s M=%d N=%d K=%d result=SKIP (N is not "
+                    "a multiple of the candidate's tile)\n",
+                    v.name, z.M, z.N, z.K);
+        continue;
+      }
       Rng rng(o.seed * 1000003 + z.M * 31 + z.N * 17 + z.K);
       const size_t M = z.M, N = z.N, K = z.K;
       std::vector<uint8_t> A = randomFp8(M * K, v.aE5M2, rng);
@@ -612,7 +697,7 @@ void runCheck(const Options &o) {
                                 v.bE5M2, lutA, lutB);
 
       for (int path = 0; path < 2; ++path) {
-        if (path == 1 && !haveDirect)
+        if ((path == 1 && !haveDirect) || (path == 0 && !job.hasEntry))
           continue;
         const char *pathName = path == 0 ? "entry" : "direct";
         // Poison: 0xFF bytes are NaN in f32, bf16, E4M3 and E5M2.
@@ -675,9 +760,8 @@ void runBench(const Options &o) {
   uscaleRuntimeTakeLastError();
   void *stream = mgpuStreamCreate();
   void *e0 = uscaleEventCreateTimed(), *e1 = uscaleEventCreateTimed();
-  for (const Variant &v : kVariants) {
-    if (!wanted(o, v))
-      continue;
+  for (const Job &job : jobs(o)) {
+    const Variant &v = job.v;
     DirectKernel direct;
     if (!direct.load(o.cubinDir + "/" + v.name + ".cubin")) {
       std::printf("BENCH variant=%s result=FAIL (cannot load %s/%s.cubin: "
@@ -688,6 +772,11 @@ void runBench(const Options &o) {
       continue;
     }
     for (const Size &z : o.sizes) {
+      if (!direct.fits(z.N)) {
+        std::printf("BENCH variant=%s M=%d N=%d K=%d result=SKIP (tile)\n",
+                    v.name, z.M, z.N, z.K);
+        continue;
+      }
       const size_t M = z.M, N = z.N, K = z.K;
       constexpr int kSets = 3;
       Rng rng(o.seed + 7);
@@ -725,7 +814,8 @@ void runBench(const Options &o) {
       }
       // The generated entry point (stream create/sync/destroy per call).
       std::vector<double> entryTimes;
-      for (int i = 0; ok && i < std::min(o.iters, 20) + 3; ++i) {
+      for (int i = 0; ok && job.hasEntry && i < std::min(o.iters, 20) + 3;
+           ++i) {
         int s = i % kSets;
         auto t0 = std::chrono::steady_clock::now();
         ok = v.entry(&as[s], &bs[s], &cs[s], alpha) == 0;
@@ -739,7 +829,9 @@ void runBench(const Options &o) {
         std::sort(times.begin(), times.end());
         std::sort(entryTimes.begin(), entryTimes.end());
         double med = times[times.size() / 2];
-        double entryMed = entryTimes[entryTimes.size() / 2];
+        double entryMed = entryTimes.empty()
+                              ? std::nan("")
+                              : entryTimes[entryTimes.size() / 2];
         double flops = 2.0 * double(M) * double(N) * double(K);
         std::printf("BENCH variant=%s out=%s M=%zu N=%zu K=%zu "
                     "median_ms=%.4f min_ms=%.4f max_ms=%.4f tflops=%.1f "
@@ -765,7 +857,8 @@ void usage() {
   std::fprintf(
       stderr,
       "usage: fp8_gemm_harness check|bench|selftest [--sizes MxNxK,...] "
-      "[--cubin-dir DIR] [--variants fwd,dgrad,wgrad] [--iters N] "
+      "[--cubin-dir DIR] [--variants fwd,dgrad,wgrad] "
+      "[--candidates NAME:BASE,...] [--iters N] "
       "[--warmup N] [--seed N] [--full-check-limit MNK]\n");
 }
 
@@ -797,6 +890,15 @@ int main(int argc, char **argv) {
       while (pos <= s.size()) {
         size_t end = s.find(',', pos);
         o.variants.push_back(s.substr(pos, end - pos));
+        if (end == std::string::npos)
+          break;
+        pos = end + 1;
+      }
+    } else if (arg == "--candidates") {
+      std::string s = value();
+      for (size_t pos = 0; pos <= s.size();) {
+        size_t end = s.find(',', pos);
+        o.candidates.push_back(s.substr(pos, end - pos));
         if (end == std::string::npos)
           break;
         pos = end + 1;

@@ -12,6 +12,8 @@
 #   <out>/fp8_gemm_harness    bench/gpu/fp8_gemm_harness.cu built with nvcc
 #                             (GPU reference kernel included)
 #   <out>/UScaleRuntimeTests  the runtime's gtests (GPU tests run there)
+#   <out>/<c>.cubin, <c>.launch  tuning candidates (bench/gpu/candidates),
+#                             listed in <out>/candidates.txt
 #   <out>/MANIFEST.txt        commit, tool versions, file hashes
 #
 # Usage: bench/gpu/prepare.sh [OUT_DIR]   (default: device-carry/fp8-gemm,
@@ -54,6 +56,10 @@ for spec in "${VARIANTS[@]}"; do
   "$LLVM_BIN/llc" -O2 -filetype=obj -relocation-model=pic \
     "$OUT/src/${v}_host.ll" -o "$OUT/${v}_host.o"
 done
+
+echo "== tuning candidates (bench/gpu/candidates)"
+"$ROOT/bench/gpu/candidates/build.sh" "$OUT" | tee "$OUT/candidates.log"
+tail -1 "$OUT/candidates.log" > "$OUT/candidates.txt"
 
 echo "== runtime"
 "$CXX" -std=c++17 -O2 -fPIC -shared -fvisibility=hidden \

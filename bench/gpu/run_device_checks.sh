@@ -4,33 +4,61 @@
 #   bench/gpu/prepare.sh            # -> device-carry/fp8-gemm (git-ignored)
 # then on the device (repository root, carry=["device-carry"]):
 #   bash bench/gpu/run_device_checks.sh [ARTIFACTS]
-# Steps, each under a timeout so one hang cannot eat the lease:
+# Steps, each under a timeout so one hang cannot eat the lease, and all
+# under one budget (BUDGET seconds, default 400: give the device tool a
+# timeout_s about 30 s longer): a step whose turn comes too late is skipped
+# with a note, in the order of importance below.
 #   1. the GPU, driver and clocks as found
 #   2. the runtime's gtests (GPU tests enabled there)
 #   3. correctness of fwd/dgrad/wgrad through the generated entry point and
-#      direct launches, against CPU (double) and GPU references
-#   4. timing of the generated kernels (CUDA events, median)
+#      direct launches, against CPU (double) and GPU references; then of the
+#      tuning candidates (bench/gpu/candidates, direct launches)
+#   4. timing of the generated kernels and the candidates (CUDA events,
+#      median)
 #   5. torch._scaled_mm (cuBLASLt FP8) and bf16 matmul at the same sizes
 #   6. train steps of models compiled --device gpu vs the same models on the
 #      CPU (bench/gpu/train_step_check.sh; prepared by prepare_train_step.sh
 #      into device-carry/train-step, skipped with a note if that is missing)
 #   7. the transformer-block train step beside PyTorch bf16
 #      (bench/gpu/block_step_bench.sh, same artifacts as step 6)
-#   8. a markdown summary (last in the output; everything also under $OUT)
+#   8. a markdown summary (last in the output), and every log, the
+#      train-step CSVs included, in $OUT/logs.tar.gz
 set -u
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ART="${1:-$ROOT/device-carry/fp8-gemm}"
 LOG="${OUT:-$ROOT/bench/out/gpu}"
 CHECK_SIZES="${CHECK_SIZES:-128x128x128,256x384x512,1024x1024x1024,4096x4096x4096,8192x2048x8192}"
+CAND_SIZES="${CAND_SIZES:-256x512x512,1024x1024x1024,4096x4096x4096,8192x2048x8192}"
 BENCH_SIZES="${BENCH_SIZES:-4096x4096x4096,8192x8192x8192,8192x2048x8192}"
+BUDGET="${BUDGET:-400}"
+CANDIDATES="$(cat "$ART/candidates.txt" 2>/dev/null || true)"
 mkdir -p "$LOG"
 cd "$ROOT"
 status=0
-step() { echo; echo "=== $*"; }
+step() { echo; echo "=== $* [t=${SECONDS}s]"; }
+# limit N: N seconds, or what is left of the budget less a reserve for the
+# summary; 0 when too little is left to start the step.
+limit() {
+  local left=$((BUDGET - SECONDS - 15))
+  ((left < 10)) && { echo 0; return; }
+  echo $(($1 < left ? $1 : left))
+}
+# timed N LOGFILE CMD...: CMD under `timeout (limit N)`, output to the
+# screen and LOGFILE; a step skipped for lack of time says so. Sets rc.
+timed() {
+  local t; t=$(limit "$1"); local logf=$2; shift 2
+  if ((t == 0)); then
+    echo "SKIPPED: out of time budget ($BUDGET s)" | tee "$logf"; rc=1; return
+  fi
+  timeout "$t" "$@" 2>&1 | tee "$logf"
+  rc=${PIPESTATUS[0]}
+  ((rc == 124)) && echo "TIMEOUT after $t s" | tee -a "$logf"
+}
 
 step "1. machine"
 { date -u +%Y-%m-%dT%H:%M:%SZ
-  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,power.limit --format=csv
+  nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.sm,clocks.max.sm,power.limit,temperature.gpu --format=csv
+  nvcc --version 2>/dev/null | tail -1
   cat "$ART/MANIFEST.txt" 2>/dev/null | head -8; } 2>&1 | tee "$LOG/machine.txt"
 
 HARNESS="$ART/fp8_gemm_harness"
@@ -47,53 +75,66 @@ if ! "$HARNESS" check --sizes 128x128x128 --variants none >/dev/null 2>&1; then
 fi
 
 step "2. runtime gtests"
-timeout 180 "$ART/UScaleRuntimeTests" --gtest_brief=1 2>&1 | tee "$LOG/runtime-tests.txt"
-[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+timed 60 "$LOG/runtime-tests.txt" "$ART/UScaleRuntimeTests" --gtest_brief=1
+((rc == 0)) || status=1
 
-step "3. correctness ($CHECK_SIZES)"
+step "3. correctness ($CHECK_SIZES; candidates: $CAND_SIZES)"
 "$HARNESS" selftest 2>&1 | tail -1 | tee "$LOG/selftest.txt"
-timeout 300 "$HARNESS" check --cubin-dir "$ART" --sizes "$CHECK_SIZES" 2>&1 | tee "$LOG/check.txt"
-[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+timed 120 "$LOG/check.txt" "$HARNESS" check --cubin-dir "$ART" --sizes "$CHECK_SIZES"
+((rc == 0)) || status=1
 # On the device a skipped check is a failure: the GPU was not usable.
 if grep -q "^SKIP" "$LOG/check.txt"; then
   echo "no usable GPU: the checks did not run"; status=1
 fi
+if [[ -n "$CANDIDATES" ]]; then
+  timed 90 "$LOG/check-candidates.txt" "$HARNESS" check --cubin-dir "$ART" \
+    --variants none --candidates "$CANDIDATES" --sizes "$CAND_SIZES"
+  # A failing candidate is a finding, not a failure of the shipped kernels.
+fi
 
-step "4. generated kernels, timed ($BENCH_SIZES)"
-timeout 300 "$HARNESS" bench --cubin-dir "$ART" --sizes "$BENCH_SIZES" --iters 50 --warmup 10 2>&1 | tee "$LOG/bench.txt"
-[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+step "4. generated kernels and candidates, timed ($BENCH_SIZES)"
+timed 120 "$LOG/bench.txt" "$HARNESS" bench --cubin-dir "$ART" \
+  ${CANDIDATES:+--candidates "$CANDIDATES"} --sizes "$BENCH_SIZES" --iters 50 --warmup 10
+((rc == 0)) || status=1
 
 step "5. torch baselines"
-timeout 300 python3 bench/gpu/bench_torch_fp8.py --sizes "$BENCH_SIZES" --iters 50 --warmup 10 2>&1 | tee "$LOG/torch.txt"
-[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+timed 90 "$LOG/torch.txt" python3 bench/gpu/bench_torch_fp8.py --sizes "$BENCH_SIZES" --iters 50 --warmup 10
+((rc == 0)) || status=1
 
 TRAIN_ART="${TRAIN_ART:-$ROOT/device-carry/train-step}"
+TRAIN_LOG="${TRAIN_LOG:-$ROOT/bench/out/gpu/train-step}"
+export TRAIN_LOG
 step "6. train steps, GPU vs CPU libraries ($TRAIN_ART)"
 if [[ -x "$TRAIN_ART/unit-scale-run" ]]; then
-  timeout 180 bash bench/gpu/train_step_check.sh "$TRAIN_ART" 2>&1 | tee "$LOG/train-step.txt"
-  [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+  timed 150 "$LOG/train-step.txt" bash bench/gpu/train_step_check.sh "$TRAIN_ART"
+  ((rc == 0)) || status=1
 else
   echo "not prepared (bench/gpu/prepare_train_step.sh): skipped" | tee "$LOG/train-step.txt"
 fi
 
 step "7. transformer-block train step vs PyTorch bf16"
 if [[ -f "$TRAIN_ART/gpu/libblock.so" ]]; then
-  timeout 260 bash bench/gpu/block_step_bench.sh "$TRAIN_ART" 2>&1 | tee "$LOG/block.txt"
+  timed 120 "$LOG/block.txt" bash bench/gpu/block_step_bench.sh "$TRAIN_ART"
 else
   echo "not prepared (bench/gpu/prepare_train_step.sh): skipped" | tee "$LOG/block.txt"
 fi
 
 step "8. summary"
-python3 bench/gpu/summarize.py "$LOG/check.txt" "$LOG/bench.txt" "$LOG/torch.txt" | tee "$LOG/summary.md"
-[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
-TRAIN_LOG="${TRAIN_LOG:-$ROOT/bench/out/gpu/train-step}"
+cat "$LOG/check-candidates.txt" >> "$LOG/check.txt" 2>/dev/null
+python3 bench/gpu/summarize.py "$LOG/check.txt" "$LOG/bench.txt" "$LOG/torch.txt" > "$LOG/summary.md"
+[[ $? -eq 0 ]] || status=1
 if [[ -f "$TRAIN_LOG/compare.md" ]]; then
   { echo; echo "## Train steps (GPU vs CPU library)"; echo
-    cat "$TRAIN_LOG/compare.md"; } | tee -a "$LOG/summary.md"
+    cat "$TRAIN_LOG/compare.md"; } >> "$LOG/summary.md"
 fi
 if grep -q "^block step:" "$LOG/block.txt" 2>/dev/null; then
   { echo; echo "## Transformer-block train step"; echo
-    grep -E "^(block step|torch-block):" "$LOG/block.txt"; } | tee -a "$LOG/summary.md"
+    grep -E "^(block step|torch-block):" "$LOG/block.txt"; } >> "$LOG/summary.md"
 fi
-echo "status=$status (logs in $LOG)"
+# Everything in one file ($OUT returns 8 files at most).
+tar -czf "$LOG/logs.tar.gz" -C "$LOG" --exclude logs.tar.gz --exclude rebuild . \
+  -C "$(dirname "$TRAIN_LOG")" "$(basename "$TRAIN_LOG")" 2>/dev/null
+rm -rf "$LOG"/check-candidates.txt "$LOG"/selftest.txt "$LOG"/runtime-tests.txt "$LOG"/rebuild
+cat "$LOG/summary.md"
+echo "status=$status (t=${SECONDS}s; logs in $LOG, all of them in logs.tar.gz)"
 exit $status

@@ -50,7 +50,7 @@ run() {
   local name=$1 lib=$2 device=$3
   shift 3
   echo "--- $name: $STEPS steps ($device)"
-  timeout 120 "$RUN" train "$lib" --device "$device" --steps "$STEPS" \
+  timeout "${RUN_TIMEOUT:-45}" "$RUN" train "$lib" --device "$device" --steps "$STEPS" \
     --seed 1 --print-every 10 --log "$LOG/$name.csv" "$@" \
     > "$LOG/$name.txt" 2>&1
   local rc=$?
