@@ -11,6 +11,7 @@
 #include "uscale-runtime/RuntimeLogic.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -24,10 +25,19 @@ namespace {
 
 constexpr const char *kPrefix = "uscale-cuda-runtime";
 
+/// Bytes of freed device blocks kept for reuse (BlockCache):
+/// USCALE_BLOCK_CACHE_MB, default 4096; 0 turns reuse off.
+uint64_t blockCacheLimit() {
+  const char *env = std::getenv("USCALE_BLOCK_CACHE_MB");
+  uint64_t mb = env && *env ? std::strtoull(env, nullptr, 10) : 4096;
+  return mb << 20;
+}
+
 struct DeviceState {
   CUcontext context = nullptr;
   int maxSharedOptIn = -1; // bytes, -1 until queried
   TensorMapCache tensorMaps;
+  BlockCache blocks{blockCacheLimit()};
 };
 
 struct Runtime {
@@ -141,11 +151,61 @@ DeviceState *enter(const char *fn) {
     return nullptr;
   CUresult res = r.api.cuCtxSetCurrent(state->context);
   if (res != CUDA_SUCCESS) {
-    record(res, std::string(fn) + ": cuCtxSetCurrent failed: " +
-                    describe(res));
+    // At exit, generated code unloads its modules from global destructors,
+    // which may run after the driver shut down: nothing left to do, and
+    // nothing worth printing.
+    constexpr CUresult kDeinitialized = 4; // CUDA_ERROR_DEINITIALIZED
+    record(res, std::string(fn) + ": cuCtxSetCurrent failed: " + describe(res),
+           /*print=*/res != kDeinitialized);
     return nullptr;
   }
   return state;
+}
+
+// --- USCALE_PROFILE=1: host-timed, synchronised calls -----------------------
+
+struct Profile {
+  ProfileTable table;
+  std::mutex mutex;
+  std::map<CUfunction, std::string> names; // kernel names, for the table
+};
+
+/// The profile, or null when USCALE_PROFILE is unset (the default: no
+/// synchronisation is added anywhere then). The report goes to stderr at
+/// exit.
+Profile *profile() {
+  static Profile *p = [] {
+    const char *env = std::getenv("USCALE_PROFILE");
+    if (!env || !*env || std::string(env) == "0")
+      return static_cast<Profile *>(nullptr);
+    auto *created = new Profile; // leaked: reported at exit
+    std::atexit([] {
+      std::fputs(profile()->table.report(40).c_str(), stderr);
+    });
+    return created;
+  }();
+  return p;
+}
+
+double nowMs() {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Times `call` (which enqueues on `stream`) up to the stream's completion.
+template <typename Call>
+void timed(const std::string &name, CUstream stream, uint64_t bytes,
+           Call &&call) {
+  Profile *p = profile();
+  if (!p) {
+    call();
+    return;
+  }
+  double t0 = nowMs();
+  call();
+  runtime().api.cuStreamSynchronize(stream);
+  p->table.add(name, nowMs() - t0, bytes);
 }
 
 /// Checks a driver result; on failure records and prints it.
@@ -248,8 +308,10 @@ extern "C" void mgpuStreamDestroy(void *stream) {
 extern "C" void mgpuStreamSynchronize(void *stream) {
   if (!enter(__func__))
     return;
-  check(runtime().api.cuStreamSynchronize(asStream(stream)), __func__,
-        "cuStreamSynchronize");
+  timed("cuStreamSynchronize", asStream(stream), 0, [&] {
+    check(runtime().api.cuStreamSynchronize(asStream(stream)), __func__,
+          "cuStreamSynchronize");
+  });
 }
 
 extern "C" void mgpuStreamWaitEvent(void *stream, void *event) {
@@ -358,36 +420,62 @@ extern "C" void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/,
                               bool isHostShared) {
   if (sizeBytes == 0)
     return nullptr;
-  if (!enter(__func__))
+  DeviceState *state = enter(__func__);
+  if (!state)
     return isHostShared ? hostFallback().allocate(sizeBytes) : nullptr;
   Runtime &r = runtime();
   CUdeviceptr ptr = 0;
+  bool ok = true;
   if (isHostShared) {
-    if (missing(reinterpret_cast<void *>(r.api.cuMemAllocManaged), __func__,
-                "cuMemAllocManaged") ||
-        !check(r.api.cuMemAllocManaged(&ptr, sizeBytes, CU_MEM_ATTACH_GLOBAL),
-               __func__, "cuMemAllocManaged"))
-      return hostFallback().allocate(sizeBytes);
-  } else if (!check(r.api.cuMemAlloc(&ptr, sizeBytes), __func__,
-                    "cuMemAlloc")) {
-    return nullptr;
+    timed("cuMemAllocManaged", nullptr, sizeBytes, [&] {
+      ok = !missing(reinterpret_cast<void *>(r.api.cuMemAllocManaged),
+                    __func__, "cuMemAllocManaged") &&
+           check(r.api.cuMemAllocManaged(&ptr, sizeBytes, CU_MEM_ATTACH_GLOBAL),
+                 __func__, "cuMemAllocManaged");
+    });
+    return ok ? reinterpret_cast<void *>(ptr) : hostFallback().allocate(sizeBytes);
   }
+  if ((ptr = state->blocks.take(sizeBytes))) {
+    if (Profile *p = profile())
+      p->table.add("cuMemAlloc (block reused)", 0, sizeBytes);
+    return reinterpret_cast<void *>(ptr);
+  }
+  timed("cuMemAlloc", nullptr, sizeBytes, [&] {
+    // Out of memory with blocks kept for reuse: give them back, try again.
+    if (r.api.cuMemAlloc(&ptr, sizeBytes) != CUDA_SUCCESS &&
+        state->blocks.cachedBytes() > 0) {
+      state->blocks.flush([&](CUdeviceptr kept) { r.api.cuMemFree(kept); });
+      ptr = 0;
+    }
+    ok = ptr || check(r.api.cuMemAlloc(&ptr, sizeBytes), __func__,
+                      "cuMemAlloc");
+  });
+  if (!ok)
+    return nullptr;
+  state->blocks.track(ptr, sizeBytes);
   return reinterpret_cast<void *>(ptr);
 }
 
 extern "C" void mgpuMemFree(void *ptr, void * /*stream*/) {
-  if (!ptr || hostFallback().release(ptr) || !enter(__func__))
+  if (!ptr || hostFallback().release(ptr))
     return;
-  check(runtime().api.cuMemFree(asDevPtr(ptr)), __func__, "cuMemFree");
+  DeviceState *state = enter(__func__);
+  if (!state || state->blocks.give(asDevPtr(ptr)))
+    return;
+  timed("cuMemFree", nullptr, 0, [&] {
+    check(runtime().api.cuMemFree(asDevPtr(ptr)), __func__, "cuMemFree");
+  });
 }
 
 extern "C" void mgpuMemcpy(void *dst, void *src, size_t sizeBytes,
                            void *stream) {
   if (sizeBytes == 0 || !enter(__func__))
     return;
-  check(runtime().api.cuMemcpyAsync(asDevPtr(dst), asDevPtr(src), sizeBytes,
-                                    asStream(stream)),
-        __func__, "cuMemcpyAsync");
+  timed("cuMemcpyAsync", asStream(stream), sizeBytes, [&] {
+    check(runtime().api.cuMemcpyAsync(asDevPtr(dst), asDevPtr(src), sizeBytes,
+                                      asStream(stream)),
+          __func__, "cuMemcpyAsync");
+  });
 }
 
 extern "C" void mgpuMemset32(void *dst, unsigned int value, size_t count,
@@ -526,6 +614,10 @@ extern "C" void *mgpuModuleGetFunction(void *module, const char *name) {
                  &function, static_cast<CUmodule>(module), name),
              __func__, "cuModuleGetFunction"))
     return nullptr;
+  if (Profile *p = profile()) {
+    std::lock_guard<std::mutex> lock(p->mutex);
+    p->names[function] = name;
+  }
   return function;
 }
 
@@ -552,12 +644,21 @@ extern "C" void mgpuLaunchKernel(void *function, intptr_t gridX,
   CUfunction f = static_cast<CUfunction>(function);
   if (!prepareSharedMemory(*state, f, smem, __func__))
     return;
-  check(runtime().api.cuLaunchKernel(f, unsigned(gridX), unsigned(gridY),
-                                     unsigned(gridZ), unsigned(blockX),
-                                     unsigned(blockY), unsigned(blockZ),
-                                     unsigned(smem), asStream(stream), params,
-                                     extra),
-        __func__, "cuLaunchKernel");
+  std::string name;
+  if (Profile *p = profile()) {
+    std::lock_guard<std::mutex> lock(p->mutex);
+    name = "kernel " + p->names[f] + " <" + std::to_string(gridX) + "x" +
+           std::to_string(gridY) + "x" + std::to_string(gridZ) + ", " +
+           std::to_string(blockX * blockY * blockZ) + ">";
+  }
+  timed(name, asStream(stream), 0, [&] {
+    check(runtime().api.cuLaunchKernel(f, unsigned(gridX), unsigned(gridY),
+                                       unsigned(gridZ), unsigned(blockX),
+                                       unsigned(blockY), unsigned(blockZ),
+                                       unsigned(smem), asStream(stream),
+                                       params, extra),
+          __func__, "cuLaunchKernel");
+  });
 }
 
 extern "C" void mgpuLaunchClusterKernel(

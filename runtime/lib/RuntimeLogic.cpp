@@ -2,6 +2,8 @@
 
 #include "uscale-runtime/RuntimeLogic.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <sstream>
 
@@ -192,6 +194,82 @@ bool checkLaunchDims(int64_t gx, int64_t gy, int64_t gz, int64_t bx,
     return false;
   }
   return true;
+}
+
+CUdeviceptr BlockCache::take(uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = free.find(bytes);
+  if (it == free.end())
+    return 0;
+  CUdeviceptr ptr = it->second;
+  free.erase(it);
+  cached -= bytes;
+  return ptr;
+}
+
+void BlockCache::track(CUdeviceptr ptr, uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mutex);
+  sizes[ptr] = bytes;
+}
+
+bool BlockCache::give(CUdeviceptr ptr) {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = sizes.find(ptr);
+  if (it == sizes.end())
+    return false;
+  uint64_t bytes = it->second;
+  if (cached + bytes > limit) {
+    sizes.erase(it);
+    return false;
+  }
+  free.emplace(bytes, ptr);
+  cached += bytes;
+  return true;
+}
+
+void ProfileTable::add(const std::string &name, double ms, uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mutex);
+  Entry &e = entries[name];
+  ++e.calls;
+  e.bytes += bytes;
+  e.ms += ms;
+  e.maxMs = std::max(e.maxMs, ms);
+}
+
+std::string ProfileTable::report(size_t top) const {
+  std::lock_guard<std::mutex> lock(mutex);
+  std::vector<std::pair<std::string, Entry>> sorted(entries.begin(),
+                                                    entries.end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) {
+    return a.second.ms != b.second.ms ? a.second.ms > b.second.ms
+                                      : a.first < b.first;
+  });
+  double total = 0;
+  uint64_t calls = 0;
+  for (const auto &[name, e] : sorted) {
+    total += e.ms;
+    calls += e.calls;
+  }
+  char line[512];
+  std::snprintf(line, sizeof(line),
+                "uscale-profile: %llu calls, %.3f ms in all, %zu names; "
+                "the %zu longest:\n",
+                static_cast<unsigned long long>(calls), total, sorted.size(),
+                std::min(top, sorted.size()));
+  std::string out = line;
+  std::snprintf(line, sizeof(line), "  %10s %12s %10s %10s %12s  %s\n",
+                "calls", "total_ms", "mean_ms", "max_ms", "MB", "name");
+  out += line;
+  for (size_t i = 0; i < sorted.size() && i < top; ++i) {
+    const Entry &e = sorted[i].second;
+    std::snprintf(line, sizeof(line),
+                  "  %10llu %12.3f %10.4f %10.4f %12.1f  %s\n",
+                  static_cast<unsigned long long>(e.calls), e.ms,
+                  e.ms / double(e.calls), e.maxMs, double(e.bytes) / 1e6,
+                  sorted[i].first.c_str());
+    out += line;
+  }
+  return out;
 }
 
 } // namespace uscale::rt

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -258,4 +259,56 @@ TEST(RuntimeLogic, TensorMapCacheKeepsOneCopyPerContent) {
   }),
             CUdeviceptr(0));
   EXPECT_EQ(cache.size(), 2u);
+}
+
+// USCALE_PROFILE's table: totals per name, longest first, limited to `top`.
+TEST(ProfileTable, TotalsPerNameLongestFirst) {
+  uscale::rt::ProfileTable table;
+  table.add("kernel a", 1.0);
+  table.add("cuMemAlloc", 0.5, 1000000);
+  table.add("kernel a", 3.0);
+  table.add("kernel b", 2.5);
+  std::string report = table.report(2);
+  EXPECT_NE(report.find("4 calls, 7.000 ms in all, 3 names; the 2 longest"),
+            std::string::npos)
+      << report;
+  size_t a = report.find("kernel a"), b = report.find("kernel b");
+  ASSERT_NE(a, std::string::npos) << report;
+  ASSERT_NE(b, std::string::npos) << report;
+  EXPECT_LT(a, b) << "sorted by total time";
+  // kernel a: 2 calls, 4 ms in all, 2 ms mean, 3 ms max.
+  EXPECT_NE(report.find("2        4.000     2.0000     3.0000"),
+            std::string::npos)
+      << report;
+  EXPECT_EQ(report.find("cuMemAlloc"), std::string::npos)
+      << "only the top 2 are listed";
+  EXPECT_NE(uscale::rt::ProfileTable().report(5).find("0 calls"), std::string::npos);
+}
+
+// The device block cache: exact-size reuse, the byte limit, untracked
+// pointers, and flush.
+TEST(BlockCache, ReusesExactSizesWithinTheLimit) {
+  uscale::rt::BlockCache cache(/*limitBytes=*/1000);
+  EXPECT_EQ(cache.take(100), 0u) << "empty";
+  cache.track(0x1000, 100);
+  cache.track(0x2000, 600);
+  cache.track(0x3000, 600);
+  EXPECT_FALSE(cache.give(0x9000)) << "never tracked: the caller frees it";
+  EXPECT_TRUE(cache.give(0x1000));
+  EXPECT_TRUE(cache.give(0x2000));
+  EXPECT_EQ(cache.cachedBytes(), 700u);
+  EXPECT_FALSE(cache.give(0x3000)) << "700 + 600 is over the limit";
+  EXPECT_FALSE(cache.give(0x3000)) << "and no longer tracked";
+  EXPECT_EQ(cache.take(200), 0u) << "no block of that size";
+  EXPECT_EQ(cache.take(600), 0x2000u);
+  EXPECT_EQ(cache.take(600), 0u) << "handed out once";
+  EXPECT_EQ(cache.cachedBytes(), 100u);
+  EXPECT_TRUE(cache.give(0x2000)) << "still tracked after reuse";
+  std::vector<uscale::rt::CUdeviceptr> released;
+  cache.flush([&](uscale::rt::CUdeviceptr p) { released.push_back(p); });
+  std::sort(released.begin(), released.end());
+  EXPECT_EQ(released,
+            (std::vector<uscale::rt::CUdeviceptr>{0x1000, 0x2000}));
+  EXPECT_EQ(cache.cachedBytes(), 0u);
+  EXPECT_FALSE(cache.give(0x1000)) << "flushed blocks are forgotten";
 }

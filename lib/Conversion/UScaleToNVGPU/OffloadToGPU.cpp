@@ -1,8 +1,12 @@
 //===- OffloadToGPU.cpp - uscale-offload-to-gpu ---------------------------===//
 //
 // Puts the loops of a bufferized train step on the GPU (every op, not only
-// the FP8 GEMMs) and its buffers in CUDA managed memory, so that kernels and
-// whatever host code is left read the same buffers. The loops become
+// the FP8 GEMMs). Buffers that only kernels, copies and the FP8 GEMM entries
+// touch live in device memory; the few that host code also touches (a
+// host-side reduction, a scalar store) in CUDA managed memory. Arguments and
+// constants are copied in with cuMemcpy, never by host loads and stores:
+// managed pages that the host touches migrate back and forth on every step,
+// and first-touch faults on the GPU cost more than the kernels. The loops become
 // kernels through upstream's convert-parallel-loops-to-gpu and
 // gpu-kernel-outlining; this pass prepares them: one-dimensional blocks x
 // threads mappings, one-thread kernels for sequential nests, and the
@@ -61,7 +65,8 @@ DenseSet<Value> writtenBuffers(func::FuncOp func) {
   return written;
 }
 
-/// A buffer of `type`: managed memory, or with `emulate` host memory.
+/// A buffer of `type`: managed memory (made device memory later where the
+/// host never touches it), or with `emulate` host memory.
 Value allocBuffer(OpBuilder &b, Location loc, MemRefType type,
                   ValueRange dynSizes, bool emulate) {
   if (emulate)
@@ -99,6 +104,79 @@ void deallocBuffer(OpBuilder &b, Location loc, Value buf, bool emulate) {
   Value done = gpu::DeallocOp::create(b, loc, token, ValueRange{stream}, buf)
                    .getAsyncToken();
   gpu::WaitOp::create(b, loc, Type(), ValueRange{done});
+}
+
+/// Copies `src` to `dst`: a cuMemcpy (gpu-to-llvm lowers only the
+/// asynchronous form: on a fresh stream, waited for) when both are
+/// contiguous, else (or with `emulate`) a host copy.
+void copyBuffer(OpBuilder &b, Location loc, Value src, Value dst,
+                bool emulate) {
+  auto contiguous = [](Value v) {
+    return cast<MemRefType>(v.getType()).getLayout().isIdentity();
+  };
+  if (emulate || !contiguous(src) || !contiguous(dst)) {
+    memref::CopyOp::create(b, loc, src, dst);
+    return;
+  }
+  Type token = gpu::AsyncTokenType::get(b.getContext());
+  Value stream =
+      gpu::WaitOp::create(b, loc, token, ValueRange()).getAsyncToken();
+  Value done =
+      gpu::MemcpyOp::create(b, loc, token, ValueRange{stream}, dst, src)
+          .getAsyncToken();
+  gpu::WaitOp::create(b, loc, Type(), ValueRange{done});
+}
+
+/// Whether `op` runs on the host: it is not inside a loop mapped to GPU
+/// blocks (those become kernels).
+bool runsOnHost(Operation *op) {
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+    if (isa<scf::ParallelOp>(p) && p->hasAttr(gpu::getMappingAttrName()))
+      return false;
+  return true;
+}
+
+/// Whether host code may load or store through `buf` or a view of it.
+/// Kernels, cuMemcpy, frees, shape queries and the FP8 GEMM host entries
+/// (which only cuMemcpy their operands) do not count.
+bool hostTouches(Value buf) {
+  SmallVector<Value> work{buf};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user);
+          view && view.getViewSource() == v) {
+        for (Value r : user->getResults())
+          work.push_back(r);
+        continue;
+      }
+      if (isa<gpu::MemcpyOp, gpu::DeallocOp, memref::DimOp,
+              memref::ExtractStridedMetadataOp>(user))
+        continue;
+      if (auto call = dyn_cast<func::CallOp>(user);
+          call && call.getCallee().starts_with("uscale_fp8_matmul_"))
+        continue;
+      if (runsOnHost(user))
+        return true;
+    }
+  }
+  return false;
+}
+
+/// Replaces a managed allocation by a device allocation (asynchronous, as
+/// gpu-to-llvm requires for those: on a fresh stream, waited for).
+void makeDeviceBuffer(IRRewriter &rw, gpu::AllocOp alloc) {
+  Location loc = alloc.getLoc();
+  rw.setInsertionPoint(alloc);
+  Type token = gpu::AsyncTokenType::get(rw.getContext());
+  Value stream =
+      gpu::WaitOp::create(rw, loc, token, ValueRange()).getAsyncToken();
+  auto device = gpu::AllocOp::create(
+      rw, loc, alloc.getMemref().getType(), token, ValueRange{stream},
+      alloc.getDynamicSizes(), alloc.getSymbolOperands(), /*hostShared=*/false);
+  gpu::WaitOp::create(rw, loc, Type(), ValueRange{device.getAsyncToken()});
+  rw.replaceAllUsesWith(alloc.getMemref(), device.getMemref());
+  rw.eraseOp(alloc);
 }
 
 /// Maps the one dimension of `loop` to `proc` (identity map and bound).
@@ -178,7 +256,7 @@ struct OffloadToGPUPass
       rw.setInsertionPointToStart(&body);
       auto hostView = cast<memref::GetGlobalOp>(rw.clone(*g));
       Value buf = allocLike(rw, g.getLoc(), hostView, emulate);
-      memref::CopyOp::create(rw, g.getLoc(), hostView, buf);
+      copyBuffer(rw, g.getLoc(), hostView, buf, emulate);
       rw.replaceOp(g, buf);
       freeAtReturns(buf);
     }
@@ -190,14 +268,22 @@ struct OffloadToGPUPass
     for (BlockArgument arg : func.getArguments()) {
       if (!isa<MemRefType>(arg.getType()) || arg.use_empty())
         continue;
+      // Everything created here (shape queries, allocation, copy in) keeps
+      // reading `arg`; every other use reads the copy.
+      Operation *firstOld = &body.front();
       rw.setInsertionPointToStart(&body);
       Value buf = allocLike(rw, arg.getLoc(), arg, emulate);
-      auto copyIn = memref::CopyOp::create(rw, arg.getLoc(), arg, buf);
-      rw.replaceAllUsesExcept(arg, buf, copyIn);
+      copyBuffer(rw, arg.getLoc(), arg, buf, emulate);
+      SmallPtrSet<Operation *, 8> created;
+      for (Operation *op = &body.front(); op != firstOld; op = op->getNextNode())
+        created.insert(op);
+      rw.replaceUsesWithIf(arg, buf, [&](OpOperand &use) {
+        return !created.contains(use.getOwner());
+      });
       if (written.contains(arg))
         for (func::ReturnOp ret : returns) {
           rw.setInsertionPoint(ret);
-          memref::CopyOp::create(rw, ret.getLoc(), buf, arg);
+          copyBuffer(rw, ret.getLoc(), buf, arg, emulate);
         }
       freeAtReturns(buf);
     }
@@ -218,6 +304,19 @@ struct OffloadToGPUPass
         return failure();
     for (scf::ForOp f : sequential)
       wrapInOneThread(rw, f);
+
+    // Now that the kernels are known: buffers no host code touches go to
+    // device memory.
+    if (!emulate) {
+      SmallVector<gpu::AllocOp> managed;
+      func.walk([&](gpu::AllocOp a) {
+        if (a.getHostShared())
+          managed.push_back(a);
+      });
+      for (gpu::AllocOp a : managed)
+        if (!hostTouches(a.getMemref()))
+          makeDeviceBuffer(rw, a);
+    }
     return success();
   }
 

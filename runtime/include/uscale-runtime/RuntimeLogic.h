@@ -125,6 +125,69 @@ private:
   std::map<Key, CUdeviceptr> entries;
 };
 
+/// Device blocks kept for reuse instead of cuMemFree and cuMemAlloc: a
+/// compiled train step allocates and frees the same buffers on every step,
+/// and both calls cost (cuMemFree synchronises the device). Free blocks are
+/// kept by exact size, up to `limitBytes` in all. Reuse is safe because
+/// generated code frees a buffer only after the work that used it has
+/// completed (every launch is waited for; frees follow a stream wait).
+class BlockCache {
+public:
+  explicit BlockCache(uint64_t limitBytes) : limit(limitBytes) {}
+  /// A kept block of exactly `bytes` (now in use again), or 0.
+  CUdeviceptr take(uint64_t bytes);
+  /// Records a block the driver handed out, so that give() knows its size.
+  void track(CUdeviceptr ptr, uint64_t bytes);
+  /// Takes back a block: true when kept (the caller must not free it);
+  /// false for an untracked block, or when keeping it would exceed the
+  /// limit: then the caller frees it (and it is no longer tracked).
+  bool give(CUdeviceptr ptr);
+  /// Forgets every kept block, calling release(ptr) on each (before a
+  /// retried allocation, and to return memory).
+  template <typename ReleaseFn> void flush(ReleaseFn &&release) {
+    std::multimap<uint64_t, CUdeviceptr> kept;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      kept.swap(free);
+      for (const auto &[bytes, ptr] : kept)
+        sizes.erase(ptr);
+      cached = 0;
+    }
+    for (const auto &entry : kept)
+      release(entry.second);
+  }
+  uint64_t cachedBytes() const {
+    std::lock_guard<std::mutex> lock(mutex);
+    return cached;
+  }
+
+private:
+  mutable std::mutex mutex;
+  uint64_t limit, cached = 0;
+  std::map<CUdeviceptr, uint64_t> sizes;        // tracked blocks, in use or kept
+  std::multimap<uint64_t, CUdeviceptr> free;    // kept blocks by size
+};
+
+/// Totals per name (a kernel, an allocation call, a copy) for
+/// USCALE_PROFILE=1: where a compiled step spends its time, on machines
+/// without a profiler. The runtime times each call on the host, the call
+/// synchronised, and prints report() at exit.
+class ProfileTable {
+public:
+  void add(const std::string &name, double ms, uint64_t bytes = 0);
+  /// A header with the totals, then the `top` names by total time (most
+  /// first), one line each: calls, total, mean and max ms, bytes.
+  std::string report(size_t top) const;
+
+private:
+  struct Entry {
+    uint64_t calls = 0, bytes = 0;
+    double ms = 0, maxMs = 0;
+  };
+  mutable std::mutex mutex;
+  std::map<std::string, Entry> entries;
+};
+
 } // namespace uscale::rt
 
 #endif // USCALE_RUNTIME_RUNTIMELOGIC_H

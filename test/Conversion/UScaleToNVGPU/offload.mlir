@@ -4,23 +4,26 @@
 
 // What uscale-offload-to-gpu does to a bufferized step (loops on memrefs,
 // as convert-linalg-to-parallel-loops leaves them):
-// - the input %x is copied into managed memory at entry and never back
-//   (nothing writes it); the out-parameter %out is copied in and, since the
-//   step writes it, back before the return;
-// - the temporary and the constant live in managed memory too;
+// - the input %x is copied (cuMemcpy) into device memory at entry and never
+//   back (nothing writes it); the out-parameter %out is copied in and,
+//   since the step writes it, back before the return;
+// - the temporary and the constant live in device memory too: only kernels
+//   and copies touch them;
+// - %out's copy stays in managed memory: the host stores to it directly;
 // - the 2-D elementwise loop is one loop over 4 * 300 = 1200 elements,
 //   tiled by the block size: blocks x threads, with a bounds guard;
 // - the sequential reduction into %out runs as a one-thread kernel.
 // CHECK-LABEL: func.func @step(
 // CHECK-SAME: %[[X:.*]]: memref<4x300xf32>, %[[OUT:.*]]: memref<f32>)
-// CHECK-DAG: %[[XM:.*]] = gpu.alloc  host_shared () : memref<4x300xf32>
-// CHECK-DAG: memref.copy %[[X]], %[[XM]]
 // CHECK-DAG: %[[OM:.*]] = gpu.alloc  host_shared () : memref<f32>
-// CHECK-DAG: memref.copy %[[OUT]], %[[OM]]
+// CHECK-DAG: gpu.memcpy async [%{{.*}}] %[[OM]], %[[OUT]]
+// CHECK-DAG: %[[XM:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<4x300xf32>
+// CHECK-DAG: gpu.memcpy async [%{{.*}}] %[[XM]], %[[X]]
 // CHECK-DAG: %[[G:.*]] = memref.get_global @two
-// CHECK-DAG: %[[GM:.*]] = gpu.alloc  host_shared () : memref<f32>
-// CHECK-DAG: memref.copy %[[G]], %[[GM]]
-// CHECK: %[[T:.*]] = gpu.alloc  host_shared () : memref<4x300xf32>
+// CHECK-DAG: %[[GM:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<f32>
+// CHECK-DAG: gpu.memcpy async [%{{.*}}] %[[GM]], %[[G]]
+// CHECK-NOT: memref.copy
+// CHECK: %[[T:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<4x300xf32>
 // CHECK: scf.parallel (%[[B:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
 // CHECK:   scf.parallel (%[[TH:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
 // CHECK:     scf.if
@@ -39,12 +42,14 @@
 // CHECK: } {mapping = [#gpu.loop_dim_map<processor = block_x
 // CHECK: %[[W0:.*]] = gpu.wait async
 // CHECK: gpu.dealloc async [%[[W0]]] %[[T]]
-// CHECK-NOT: memref.copy %[[XM]], %[[X]]
-// CHECK: memref.copy %[[OM]], %[[OUT]]
+// CHECK-NOT: gpu.memcpy {{.*}} %[[X]], %[[XM]]
+// CHECK: gpu.memcpy async [%{{.*}}] %[[OUT]], %[[OM]]
+// CHECK-NOT: memref.copy
 // CHECK: return
 //
 // EMU-LABEL: func.func @step(
 // EMU-NOT: gpu.
+// EMU: memref.copy
 // EMU: memref.alloc() : memref<4x300xf32>
 // EMU: mapping
 // EMU: memref.dealloc
