@@ -33,8 +33,13 @@ inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
       "func.func(uscale-to-linalg,convert-elementwise-to-linalg,canonicalize,"
       "uscale-fuse-elementwise,canonicalize";
   p += cpuLoopOrder ? ",uscale-cpu-loop-order)," : "),";
+  // Foralls (the scatter-add's independent lines) become parallel loops on
+  // the bufferized lines: GPU threads with offload, plain loops otherwise.
+  // Canonicalization first removes the copy of each line onto itself that
+  // bufferization leaves at the end of an iteration.
   p += "one-shot-bufferize{bufferize-function-boundaries "
-       "function-boundary-type-conversion=identity-layout-map},";
+       "function-boundary-type-conversion=identity-layout-map},"
+       "func.func(canonicalize,cse,scf-forall-to-parallel),";
   if (cpuGemms)
     p += "uscale-cpu-gemm-calls,";
   // Ahead of time: results become caller-owned out-parameters (a returned
@@ -49,10 +54,10 @@ inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
   return p + "buffer-deallocation-pipeline,";
 }
 
-/// The loop stage of offloading: linalg to parallel loops, then
-/// uscale-offload-to-gpu (with `emulate`, in host memory).
+/// The loop stage of offloading: parallel loops outside, linalg to parallel
+/// loops, then uscale-offload-to-gpu (with `emulate`, in host memory).
 inline std::string offloadLoopsText(int64_t blockSize, bool emulate) {
-  return "func.func(convert-linalg-to-parallel-loops),"
+  return "func.func(uscale-gpu-loop-order,convert-linalg-to-parallel-loops),"
          "uscale-offload-to-gpu{block-size=" +
          std::to_string(blockSize) + (emulate ? " emulate=true}," : "},");
 }

@@ -91,9 +91,15 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   }
 };
 
-/// The adjoint of gather: a loop nest over the gradient that adds each
-/// element into a zero tensor at its gathered position (scf.for with
-/// tensor.extract/insert; bufferizes in place). O(numel(grad)).
+/// The adjoint of gather: adds each gradient element into a zero tensor at
+/// its gathered position. O(numel(grad)). Elements that differ in a dim the
+/// indices do not cover (an embedding gradient's feature dim) always land in
+/// different outputs, so those dims are an scf.forall: each iteration owns
+/// one line of the output along `axis` and walks the indexed dims
+/// sequentially (scf.for with tensor.extract/insert on that line, in place
+/// after bufferization). On a GPU that is one thread per line instead of a
+/// single thread for everything (2M iterations, 0.5 s, in a transformer
+/// block's step); the sums are in the same order either way.
 struct ScatterAddLowering : OpConversionPattern<ScatterAddOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -106,29 +112,73 @@ struct ScatterAddLowering : OpConversionPattern<ScatterAddOp> {
     auto out = op.getType();
     auto gt = tensorTypeOf(g);
     int64_t dRank = out.getRank(), iRank = tensorTypeOf(indices).getRank();
+    int64_t gRank = gt.getRank();
     int64_t axis = normAxis(op.getAxis(), dRank);
     std::optional<double> alpha = alphaOf(op);
     Value init = filledTensor(rw, loc, out, 0.0);
-    SmallVector<Value> lbs, ubs, steps;
-    for (int64_t s : gt.getShape()) {
-      lbs.push_back(indexConst(rw, loc, 0));
-      ubs.push_back(indexConst(rw, loc, s));
-      steps.push_back(indexConst(rw, loc, 1));
+    // The sequential part: the indexed dims of the gradient, adding into
+    // `acc` (the whole output, or one line of it) at coordinates `at`.
+    auto addLoops = [&](OpBuilder &b, Location l, ValueRange outer, Value acc,
+                        auto at) -> Value {
+      SmallVector<Value> lbs, ubs, steps;
+      for (int64_t d = axis; d < axis + iRank; ++d) {
+        lbs.push_back(indexConst(b, l, 0));
+        ubs.push_back(indexConst(b, l, gt.getDimSize(d)));
+        steps.push_back(indexConst(b, l, 1));
+      }
+      scf::LoopNest nest = scf::buildLoopNest(
+          b, l, lbs, ubs, steps, ValueRange{acc},
+          [&](OpBuilder &nb, Location nl, ValueRange ivs,
+              ValueRange cur) -> scf::ValueVector {
+            SmallVector<Value> gIdx(outer.begin(), outer.begin() + axis);
+            gIdx.append(ivs.begin(), ivs.end());
+            gIdx.append(outer.begin() + axis, outer.end());
+            Value gv = tensor::ExtractOp::create(nb, nl, g, gIdx);
+            Value raw = tensor::ExtractOp::create(nb, nl, indices, ivs);
+            Value i = clampedIndex(nb, nl, raw, out.getDimSize(axis));
+            SmallVector<Value> c = at(i);
+            Value old = tensor::ExtractOp::create(nb, nl, cur[0], c);
+            Value sum =
+                arith::AddFOp::create(nb, nl, old, mulAlpha(nb, nl, gv, alpha));
+            return {tensor::InsertOp::create(nb, nl, sum, cur[0], c)};
+          });
+      return nest.results[0];
+    };
+    if (gRank == iRank) { // every dim is indexed: one sequential nest
+      rw.replaceOp(op, addLoops(rw, loc, ValueRange(), init, [&](Value i) {
+                     return SmallVector<Value>{i};
+                   }));
+      return success();
     }
-    scf::LoopNest nest = scf::buildLoopNest(
-        rw, loc, lbs, ubs, steps, ValueRange{init},
-        [&](OpBuilder &b, Location l, ValueRange ivs,
-            ValueRange acc) -> scf::ValueVector {
-          Value gv = tensor::ExtractOp::create(b, l, g, ivs);
-          Value raw = tensor::ExtractOp::create(
-              b, l, indices, ivs.slice(axis, iRank));
-          Value i = clampedIndex(b, l, raw, out.getDimSize(axis));
-          SmallVector<Value> c = gatherCoords(ivs, i, axis, dRank, iRank);
-          Value cur = tensor::ExtractOp::create(b, l, acc[0], c);
-          Value sum = arith::AddFOp::create(b, l, cur, mulAlpha(b, l, gv, alpha));
-          return {tensor::InsertOp::create(b, l, sum, acc[0], c)};
-        });
-    rw.replaceOp(op, nest.results[0]);
+    // The dims not indexed, in order: [0, axis) and [axis + iRank, gRank).
+    SmallVector<OpFoldResult> ubs;
+    for (int64_t d = 0; d < gRank; ++d)
+      if (d < axis || d >= axis + iRank)
+        ubs.push_back(rw.getIndexAttr(gt.getDimSize(d)));
+    auto forall = scf::ForallOp::create(rw, loc, ubs, ValueRange{init},
+                                        /*mapping=*/std::nullopt);
+    OpBuilder b = OpBuilder::atBlockTerminator(forall.getBody());
+    SmallVector<Value> p = forall.getInductionVars();
+    Value shared = forall.getRegionIterArgs()[0];
+    // This iteration's line: out[p_pre, :, p_post], as a 1-D tensor.
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    for (int64_t d = 0; d < dRank; ++d) {
+      offsets.push_back(d == axis ? OpFoldResult(b.getIndexAttr(0))
+                                  : OpFoldResult(p[d < axis ? d : d - 1]));
+      sizes.push_back(b.getIndexAttr(d == axis ? out.getDimSize(axis) : 1));
+      strides.push_back(b.getIndexAttr(1));
+    }
+    auto lineType =
+        RankedTensorType::get({out.getDimSize(axis)}, out.getElementType());
+    Value line = tensor::ExtractSliceOp::create(b, loc, lineType, shared,
+                                                offsets, sizes, strides);
+    Value summed = addLoops(b, loc, p, line, [&](Value i) {
+      return SmallVector<Value>{i};
+    });
+    b.setInsertionPointToStart(forall.getTerminator().getBody());
+    tensor::ParallelInsertSliceOp::create(b, loc, summed, shared, offsets,
+                                          sizes, strides);
+    rw.replaceOp(op, forall.getResult(0));
     return success();
   }
 };

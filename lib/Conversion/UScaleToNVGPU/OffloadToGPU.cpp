@@ -209,6 +209,17 @@ struct OffloadToGPUPass
                             "one block (bufferized, before lowering to cf)");
     Block &body = func.getBody().front();
     SmallVector<func::ReturnOp> returns(func.getOps<func::ReturnOp>());
+    // Copies of a buffer onto itself (what bufferization leaves at the end
+    // of each scf.forall iteration that wrote its slice in place) do
+    // nothing; inside a kernel a strided one would call the host's
+    // memrefCopy.
+    SmallVector<memref::CopyOp> selfCopies;
+    func.walk([&](memref::CopyOp c) {
+      if (c.getSource() == c.getTarget())
+        selfCopies.push_back(c);
+    });
+    for (memref::CopyOp c : selfCopies)
+      c.erase();
     IRRewriter rw(func.getContext());
     // A buffer that lives as long as the call: freed before each return.
     auto freeAtReturns = [&](Value buf) {
@@ -364,10 +375,43 @@ struct OffloadToGPUPass
     return success();
   }
 
+  /// Iterations of the innermost body of the nest `f` (the largest product
+  /// of static trip counts along a chain of loops), or -1 when one is not
+  /// static.
+  static int64_t nestIterations(scf::ForOp f) {
+    int64_t most = 0;
+    bool dynamic = false;
+    f.walk([&](scf::ForOp inner) {
+      int64_t n = 1;
+      for (Operation *op = inner; op; op = op->getParentOp()) {
+        if (auto loop = dyn_cast<scf::ForOp>(op)) {
+          std::optional<APInt> trips = loop.getStaticTripCount();
+          if (!trips) {
+            dynamic = true;
+            return;
+          }
+          n *= trips->getSExtValue();
+        }
+        if (op == f.getOperation())
+          break;
+      }
+      most = std::max(most, n);
+    });
+    return dynamic ? -1 : most;
+  }
+
   /// A sequential nest (a reduction to a scalar) as a one-block,
-  /// one-thread parallel loop, so it runs where its data is.
+  /// one-thread parallel loop, so it runs where its data is. A long one
+  /// gets a remark: one GPU thread runs a few million dependent iterations
+  /// a second, so 1e5 iterations already cost tens of microseconds.
   static void wrapInOneThread(IRRewriter &rw, scf::ForOp f) {
     Location loc = f.getLoc();
+    int64_t iterations = nestIterations(f);
+    if (iterations < 0 || iterations > 100000)
+      emitRemark(loc) << "uscale-offload-to-gpu: a sequential loop nest of "
+                      << (iterations < 0 ? std::string("dynamically many")
+                                         : std::to_string(iterations))
+                      << " iterations runs as a one-thread kernel";
     rw.setInsertionPoint(f);
     Value zero = arith::ConstantIndexOp::create(rw, loc, 0);
     Value one = arith::ConstantIndexOp::create(rw, loc, 1);

@@ -24,16 +24,21 @@ func.func @gather(%t: tensor<100x8xf32>, %ids: tensor<4x6xi64>) -> tensor<4x6x8x
   return %0 : tensor<4x6x8xf32>
 }
 
-// scatter_add: a loop nest over the gradient with tensor.insert.
+// scatter_add: the feature dim (not indexed) is an scf.forall, each
+// iteration owning one column of the output; the indexed dims are a
+// sequential nest inside it, adding into that column with tensor.insert.
 // CHECK-LABEL: func.func @scatter_add
 // CHECK: %[[Z:.*]] = linalg.fill {{.*}} -> tensor<100x8xf32>
-// CHECK: scf.for %[[A:[a-z0-9_]+]] = {{.*}} iter_args(%{{.*}} = %[[Z]]) -> (tensor<100x8xf32>)
-// CHECK: scf.for %[[B:[a-z0-9_]+]] = {{.*}} -> (tensor<100x8xf32>)
-// CHECK: scf.for %[[C:[a-z0-9_]+]] = {{.*}} -> (tensor<100x8xf32>)
+// CHECK: scf.forall (%[[C:[a-z0-9_]+]]) in (8) shared_outs(%[[O:.*]] = %[[Z]]) -> (tensor<100x8xf32>)
+// CHECK: %[[COL:.*]] = tensor.extract_slice %[[O]][0, %[[C]]] [100, 1] [1, 1] : tensor<100x8xf32> to tensor<100xf32>
+// CHECK: scf.for %[[A:[a-z0-9_]+]] = {{.*}} iter_args(%{{.*}} = %[[COL]]) -> (tensor<100xf32>)
+// CHECK: scf.for %[[B:[a-z0-9_]+]] = {{.*}} -> (tensor<100xf32>)
 // CHECK: tensor.extract %arg0[%[[A]], %[[B]], %[[C]]]
 // CHECK: tensor.extract %arg1[%[[A]], %[[B]]]
 // CHECK: arith.addf
 // CHECK: tensor.insert
+// CHECK: scf.forall.in_parallel
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %[[O]][0, %[[C]]] [100, 1] [1, 1]
 func.func @scatter_add(%g: tensor<4x6x8xf32>, %ids: tensor<4x6xi64>) -> tensor<100x8xf32> {
   %0 = uscale.scatter_add %g[%ids] axis = 0 : (tensor<4x6x8xf32>, tensor<4x6xi64>) -> tensor<100x8xf32>
   return %0 : tensor<100x8xf32>
