@@ -71,6 +71,12 @@ extern "C" int32_t _mlir_ciface_uscale_fp8_gemm_dgrad(Desc2 *, Desc2 *,
                                                       Desc2 *, float);
 extern "C" int32_t _mlir_ciface_uscale_fp8_gemm_wgrad(Desc2 *, Desc2 *,
                                                       Desc2 *, float);
+extern "C" int32_t _mlir_ciface_uscale_fp8_gemm_fwd_n128(Desc2 *, Desc2 *,
+                                                         Desc2 *, float);
+extern "C" int32_t _mlir_ciface_uscale_fp8_gemm_dgrad_n128(Desc2 *, Desc2 *,
+                                                           Desc2 *, float);
+extern "C" int32_t _mlir_ciface_uscale_fp8_gemm_wgrad_n128(Desc2 *, Desc2 *,
+                                                           Desc2 *, float);
 
 namespace {
 
@@ -83,12 +89,23 @@ struct Variant {
   OutKind out;
   int outBytes;
   EntryFn entry;
+  int tileN; // the instance's tile width: N must be a multiple of it
 };
 
+// The template instances the compiler picks from (docs/gpu.md): 128 x 256
+// tiles with 4 stages, and 128 x 128 tiles with 3 stages (_n128).
 const Variant kVariants[] = {
-    {"fwd", false, false, OUT_E4M3, 1, _mlir_ciface_uscale_fp8_gemm_fwd},
-    {"dgrad", true, false, OUT_BF16, 2, _mlir_ciface_uscale_fp8_gemm_dgrad},
-    {"wgrad", false, true, OUT_F32, 4, _mlir_ciface_uscale_fp8_gemm_wgrad},
+    {"fwd", false, false, OUT_E4M3, 1, _mlir_ciface_uscale_fp8_gemm_fwd, 256},
+    {"dgrad", true, false, OUT_BF16, 2, _mlir_ciface_uscale_fp8_gemm_dgrad,
+     256},
+    {"wgrad", false, true, OUT_F32, 4, _mlir_ciface_uscale_fp8_gemm_wgrad,
+     256},
+    {"fwd_n128", false, false, OUT_E4M3, 1,
+     _mlir_ciface_uscale_fp8_gemm_fwd_n128, 128},
+    {"dgrad_n128", true, false, OUT_BF16, 2,
+     _mlir_ciface_uscale_fp8_gemm_dgrad_n128, 128},
+    {"wgrad_n128", false, true, OUT_F32, 4,
+     _mlir_ciface_uscale_fp8_gemm_wgrad_n128, 128},
 };
 
 const char *outName(OutKind k) {
@@ -414,12 +431,15 @@ std::vector<uint8_t> readFile(const std::string &path) {
                               std::istreambuf_iterator<char>());
 }
 
-/// How a cubin is launched. The main template's kernel: one CTA of 128
-/// threads per 128 x 128 tile with 128 KiB of shared memory. A tuning
-/// candidate (bench/gpu/candidates) says otherwise in <name>.launch beside
-/// its cubin: "tile_n=256 threads=256 smem=196608".
+/// How a cubin is launched: one CTA of 256 threads per 128 x tileN tile,
+/// with the template's shared memory for that width (4 stages of 48 KiB
+/// for 256, 3 of 32 KiB for 128). A tuning candidate (bench/gpu/candidates)
+/// may say otherwise in <name>.launch beside its cubin:
+/// "tile_n=256 threads=256 smem=147456".
 struct LaunchConfig {
-  int tileN = 128, threads = 128, smem = 131072;
+  int tileN = 256, threads = 256, smem = 196608;
+  explicit LaunchConfig(int tile)
+      : tileN(tile), smem(tile == 256 ? 196608 : 98304) {}
   bool read(const std::string &path) {
     std::ifstream f(path);
     if (!f)
@@ -451,6 +471,7 @@ struct DirectKernel {
   void *module = nullptr, *function = nullptr;
   std::vector<uint8_t> image;
   LaunchConfig cfg;
+  explicit DirectKernel(int tileN) : cfg(tileN) {}
   bool load(const std::string &path) {
     std::string stem = path.substr(0, path.rfind('.'));
     if (!cfg.read(stem + ".launch")) {
@@ -534,7 +555,7 @@ void checkArgumentValidation() {
     a = makeDesc(nullptr, 128, 256);
     b = makeDesc(nullptr, 256, 128);
     int32_t s2 = v.entry(&a, &b, &c, 1.0f);
-    b = makeDesc(nullptr, 128, 256);
+    b = makeDesc(nullptr, 256, 256); // N = 256: a multiple of either tile
     c = makeDesc(nullptr, 128, 64); // C narrower than N * output bytes
     int32_t s3 = v.entry(&a, &b, &c, 1.0f);
     bool ok = s1 == 1 && s2 == 2 && s3 == 2;
@@ -556,6 +577,8 @@ void checkArgumentValidation() {
 void runSelfTest(const Options &o) {
   const size_t M = 256, N = 256, K = 512;
   for (const Variant &v : kVariants) {
+    if (v.tileN != 256)
+      continue; // the _n128 instances have the same formats
     Rng rng(o.seed + 99);
     std::vector<uint8_t> A = randomFp8(M * K, v.aE5M2, rng);
     std::vector<uint8_t> B = randomFp8(N * K, v.bE5M2, rng);
@@ -631,7 +654,7 @@ void runCheck(const Options &o) {
   void *stream = mgpuStreamCreate();
   for (const Job &job : jobs(o)) {
     const Variant &v = job.v;
-    DirectKernel direct;
+    DirectKernel direct(v.tileN);
     bool haveDirect = false;
     if (!o.cubinDir.empty()) {
       haveDirect = direct.load(o.cubinDir + "/" + v.name + ".cubin");
@@ -647,9 +670,9 @@ void runCheck(const Options &o) {
       lutB[i] = decode(uint8_t(i), v.bE5M2);
     }
     for (const Size &z : o.sizes) {
-      if (!job.hasEntry && !direct.fits(z.N)) {
+      if (z.N % v.tileN || !direct.fits(z.N)) {
         std::printf("CHECK variant=%s M=%d N=%d K=%d result=SKIP (N is not "
-                    "a multiple of the candidate's tile)\n",
+                    "a multiple of the tile width)\n",
                     v.name, z.M, z.N, z.K);
         continue;
       }
@@ -770,7 +793,7 @@ void runBench(const Options &o) {
   void *e0 = uscaleEventCreateTimed(), *e1 = uscaleEventCreateTimed();
   for (const Job &job : jobs(o)) {
     const Variant &v = job.v;
-    DirectKernel direct;
+    DirectKernel direct(v.tileN);
     if (!direct.load(o.cubinDir + "/" + v.name + ".cubin")) {
       std::printf("BENCH variant=%s result=FAIL (cannot load %s/%s.cubin: "
                   "%s)\n",

@@ -30,18 +30,22 @@ TEMPLATE="$ROOT/lib/Conversion/UScaleToNVGPU/templates/fp8_gemm.mlir.in"
 rm -rf "$OUT"
 mkdir -p "$OUT/src" "$OUT/lib"
 
-# name  A  B  out-kind  out-bytes (docs/gpu.md, "Variants")
+# name  A  B  out-kind  out-bytes  tile-width  stages (docs/gpu.md,
+# "Variants"): each variant as both instances the compiler picks from.
 VARIANTS=(
-  "fwd   f8E4M3FN f8E4M3FN 0 1"
-  "dgrad f8E5M2   f8E4M3FN 2 2"
-  "wgrad f8E4M3FN f8E5M2   3 4"
+  "fwd        f8E4M3FN f8E4M3FN 0 1 256 4"
+  "dgrad      f8E5M2   f8E4M3FN 2 2 256 4"
+  "wgrad      f8E4M3FN f8E5M2   3 4 256 4"
+  "fwd_n128   f8E4M3FN f8E4M3FN 0 1 128 3"
+  "dgrad_n128 f8E5M2   f8E4M3FN 2 2 128 3"
+  "wgrad_n128 f8E4M3FN f8E5M2   3 4 128 3"
 )
 for spec in "${VARIANTS[@]}"; do
-  read -r v a b kind bytes <<<"$spec"
-  echo "== $v ($a x $b -> kind $kind)"
+  read -r v a b kind bytes bn stages <<<"$spec"
+  echo "== $v ($a x $b -> kind $kind, 128 x $bn tiles, $stages stages)"
   python3 "$ROOT/utils/instantiate-template.py" "$TEMPLATE" NAME="$v" \
-    A_ELT="$a" B_ELT="$b" OUT_KIND="$kind" OUT_BYTES="$bytes" \
-    -o "$OUT/src/$v.mlir"
+    A_ELT="$a" B_ELT="$b" OUT_KIND="$kind" OUT_BYTES="$bytes" BN="$bn" \
+    STAGES="$stages" LDC=$((bn + 8)) -o "$OUT/src/$v.mlir"
   # PTX (for inspection and the cubin used by direct launches).
   "$LLVM_BIN/mlir-opt" "$OUT/src/$v.mlir" "$PIPE cubin-format=isa" \
     -o "$OUT/src/$v.isa.mlir"

@@ -53,11 +53,22 @@ struct GemmPlan {
 };
 
 /// The attribute on a host entry declaration that says which template
-/// instance defines it: {variant = "fwd", a = "e4m3", b = "e4m3"}.
+/// instance defines it: {variant = "fwd", a = "e4m3", b = "e4m3",
+/// tile_n = 256}.
 constexpr llvm::StringLiteral kFp8GemmAttr = "uscale.fp8_gemm";
 
 /// The kernels' tile: M, N and K must be multiples of it.
 constexpr int64_t kTile = 128;
+
+/// The kernel's tile width for an N: 256 when N allows it (the faster
+/// kernel, docs/gpu.md), else 128.
+inline int64_t tileWidth(int64_t n) { return n % 256 == 0 ? 256 : kTile; }
+
+/// The template instance's name suffix for a tile width: "" for 256,
+/// "_n128" for 128 (fwd, fwd_n128, ...).
+inline llvm::StringRef tileSuffix(int64_t tileN) {
+  return tileN == 256 ? "" : "_n128";
+}
 
 /// Why an FP8 GEMM cannot run on the kernels (empty: it can).
 struct GemmMatch {

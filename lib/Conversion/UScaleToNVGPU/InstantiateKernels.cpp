@@ -43,19 +43,23 @@ LogicalResult instantiate(ModuleOp module, func::FuncOp decl) {
   StringRef variant = str("variant");
   std::optional<FP8Format> fa = symbolizeFP8Format(str("a")),
                            fb = symbolizeFP8Format(str("b"));
+  auto tileAttr =
+      kernel ? dyn_cast_or_null<IntegerAttr>(kernel.get("tile_n")) : nullptr;
+  int64_t tileN = tileAttr ? tileAttr.getInt() : 0;
+  std::string name = (variant + tileSuffix(tileN)).str();
   if (!decl.isDeclaration() || !fa || !fb ||
       !llvm::is_contained({"fwd", "dgrad", "wgrad"}, variant) ||
-      decl.getName() != ("uscale_fp8_matmul_" + variant).str())
+      (tileN != 256 && tileN != 128) ||
+      decl.getName() != "uscale_fp8_matmul_" + name)
     return decl.emitError()
            << "uscale-nvgpu-instantiate: expected a declaration "
-              "@uscale_fp8_matmul_<fwd|dgrad|wgrad> with "
+              "@uscale_fp8_matmul_<fwd|dgrad|wgrad>[_n128] with "
            << kFp8GemmAttr
            << " = {variant = \"fwd|dgrad|wgrad\", a = \"e4m3|e5m2\", b = "
-              "\"e4m3|e5m2\"}";
+              "\"e4m3|e5m2\", tile_n = 256|128 : i64} (no suffix for 256)";
   Location loc = decl.getLoc();
   // The template instance defines the same symbol.
   decl.erase();
-  std::string name = variant.str();
   if (failed(addTemplateInstance(
           module, Template::Fp8Gemm, "uscale_fp8_gemm_" + name,
           {{"NAME", name},
@@ -64,7 +68,11 @@ LogicalResult instantiate(ModuleOp module, func::FuncOp decl) {
            // 3: f32 output, 4 bytes per element: the uscale op's result
            // type (docs/gpu.md, "Templates").
            {"OUT_KIND", "3"},
-           {"OUT_BYTES", "4"}},
+           {"OUT_BYTES", "4"},
+           // The measured best ring depth per width (bench/gpu/README.md).
+           {"BN", std::to_string(tileN)},
+           {"STAGES", tileN == 256 ? "4" : "3"},
+           {"LDC", std::to_string(tileN + 8)}},
           loc)))
     return failure();
   for (FP8Format f : {*fa, *fb}) {

@@ -33,8 +33,12 @@ using namespace mlir::uscale::nvgpu_lowering;
 
 namespace {
 
-std::string hostEntryName(GemmVariant v) {
-  return ("uscale_fp8_matmul_" + variantName(v)).str();
+/// One host entry per variant and tile width: uscale_fp8_matmul_fwd (N a
+/// multiple of 256), uscale_fp8_matmul_fwd_n128 (of 128 only).
+std::string hostEntryName(const GemmPlan &plan) {
+  return ("uscale_fp8_matmul_" + variantName(plan.variant) +
+          tileSuffix(tileWidth(plan.n)))
+      .str();
 }
 
 /// Declares the host entry `plan` calls (once per variant), private and
@@ -45,7 +49,7 @@ std::string hostEntryName(GemmVariant v) {
 /// after the host code is bufferized.
 LogicalResult declareHostEntry(ModuleOp module, const GemmPlan &plan,
                                Location loc) {
-  std::string name = hostEntryName(plan.variant);
+  std::string name = hostEntryName(plan);
   MLIRContext *ctx = module.getContext();
   OpBuilder b(ctx);
   Type f32 = b.getF32Type(), i1 = b.getI1Type();
@@ -54,7 +58,8 @@ LogicalResult declareHostEntry(ModuleOp module, const GemmPlan &plan,
   DictionaryAttr kernel = b.getDictionaryAttr(
       {b.getNamedAttr("variant", b.getStringAttr(variantName(plan.variant))),
        b.getNamedAttr("a", b.getStringAttr(formatName(plan.a.format))),
-       b.getNamedAttr("b", b.getStringAttr(formatName(plan.b.format)))});
+       b.getNamedAttr("b", b.getStringAttr(formatName(plan.b.format))),
+       b.getNamedAttr("tile_n", b.getI64IntegerAttr(tileWidth(plan.n)))});
   if (Operation *existing = SymbolTable::lookupSymbolIn(module, name)) {
     auto fn = dyn_cast<func::FuncOp>(existing);
     if (fn && fn.getFunctionType() == type &&
@@ -115,7 +120,7 @@ Value emitCall(Operation *op, const GemmPlan &plan) {
   Value alpha = arith::ConstantOp::create(
       b, loc, b.getF32FloatAttr(static_cast<float>(plan.alpha)));
   auto call = func::CallOp::create(
-      b, loc, b.getStringAttr(hostEntryName(plan.variant)),
+      b, loc, b.getStringAttr(hostEntryName(plan)),
       TypeRange{b.getI32Type()}, ValueRange{a, transA, bm, transB, cDyn, alpha});
   // The sizes and shapes the host entry checks (status 1, 2) were checked
   // here already; a non-zero status means the generated code is wrong.

@@ -27,11 +27,12 @@ gpu.module @m {
   }
 }
 
-// Two ops per 32-wide K slice (rows 0-63 and 64-127); the slice loop is
-// unrolled later, in LLVM.
-// FWD-COUNT-2: nvvm.wgmma.mma_async {{.*}} A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
+// One op per warpgroup and 32-wide K slice (each warpgroup owns 64 rows of
+// the 128 x 256 tile); the slice loop is unrolled later, in LLVM. Both
+// operands K-major: A row, B col.
+// FWD: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 32>, D[<f32>, <one>, <wrapped>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
 // FWD-NOT: nvvm.wgmma.mma_async
-// DGRAD-COUNT-2: nvvm.wgmma.mma_async {{.*}} A[<e5m2>, <one>, <row>], B[<e4m3>, <one>, <col>]
+// DGRAD: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 32>, D[<f32>, <one>, <wrapped>], A[<e5m2>, <one>, <row>], B[<e4m3>, <one>, <col>]
 // DGRAD-NOT: nvvm.wgmma.mma_async
-// WGRAD-COUNT-2: nvvm.wgmma.mma_async {{.*}} A[<e4m3>, <one>, <row>], B[<e5m2>, <one>, <col>]
+// WGRAD: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 32>, D[<f32>, <one>, <wrapped>], A[<e4m3>, <one>, <row>], B[<e5m2>, <one>, <col>]
 // WGRAD-NOT: nvvm.wgmma.mma_async
