@@ -308,8 +308,9 @@ extern "C" void mgpuStreamDestroy(void *stream) {
 extern "C" void mgpuStreamSynchronize(void *stream) {
   if (!enter(__func__))
     return;
+  const char *fn = __func__;
   timed("cuStreamSynchronize", asStream(stream), 0, [&] {
-    check(runtime().api.cuStreamSynchronize(asStream(stream)), __func__,
+    check(runtime().api.cuStreamSynchronize(asStream(stream)), fn,
           "cuStreamSynchronize");
   });
 }
@@ -424,14 +425,15 @@ extern "C" void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/,
   if (!state)
     return isHostShared ? hostFallback().allocate(sizeBytes) : nullptr;
   Runtime &r = runtime();
+  const char *fn = __func__; // in the lambdas, __func__ is operator()
   CUdeviceptr ptr = 0;
   bool ok = true;
   if (isHostShared) {
     timed("cuMemAllocManaged", nullptr, sizeBytes, [&] {
       ok = !missing(reinterpret_cast<void *>(r.api.cuMemAllocManaged),
-                    __func__, "cuMemAllocManaged") &&
+                    fn, "cuMemAllocManaged") &&
            check(r.api.cuMemAllocManaged(&ptr, sizeBytes, CU_MEM_ATTACH_GLOBAL),
-                 __func__, "cuMemAllocManaged");
+                 fn, "cuMemAllocManaged");
     });
     return ok ? reinterpret_cast<void *>(ptr) : hostFallback().allocate(sizeBytes);
   }
@@ -447,8 +449,7 @@ extern "C" void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/,
       state->blocks.flush([&](CUdeviceptr kept) { r.api.cuMemFree(kept); });
       ptr = 0;
     }
-    ok = ptr || check(r.api.cuMemAlloc(&ptr, sizeBytes), __func__,
-                      "cuMemAlloc");
+    ok = ptr || check(r.api.cuMemAlloc(&ptr, sizeBytes), fn, "cuMemAlloc");
   });
   if (!ok)
     return nullptr;
@@ -462,8 +463,9 @@ extern "C" void mgpuMemFree(void *ptr, void * /*stream*/) {
   DeviceState *state = enter(__func__);
   if (!state || state->blocks.give(asDevPtr(ptr)))
     return;
+  const char *fn = __func__;
   timed("cuMemFree", nullptr, 0, [&] {
-    check(runtime().api.cuMemFree(asDevPtr(ptr)), __func__, "cuMemFree");
+    check(runtime().api.cuMemFree(asDevPtr(ptr)), fn, "cuMemFree");
   });
 }
 
@@ -471,10 +473,11 @@ extern "C" void mgpuMemcpy(void *dst, void *src, size_t sizeBytes,
                            void *stream) {
   if (sizeBytes == 0 || !enter(__func__))
     return;
+  const char *fn = __func__;
   timed("cuMemcpyAsync", asStream(stream), sizeBytes, [&] {
     check(runtime().api.cuMemcpyAsync(asDevPtr(dst), asDevPtr(src), sizeBytes,
                                       asStream(stream)),
-          __func__, "cuMemcpyAsync");
+          fn, "cuMemcpyAsync");
   });
 }
 
@@ -651,13 +654,14 @@ extern "C" void mgpuLaunchKernel(void *function, intptr_t gridX,
            std::to_string(gridY) + "x" + std::to_string(gridZ) + ", " +
            std::to_string(blockX * blockY * blockZ) + ">";
   }
+  const char *fn = __func__; // in the lambda, __func__ is operator()
   timed(name, asStream(stream), 0, [&] {
     check(runtime().api.cuLaunchKernel(f, unsigned(gridX), unsigned(gridY),
                                        unsigned(gridZ), unsigned(blockX),
                                        unsigned(blockY), unsigned(blockZ),
                                        unsigned(smem), asStream(stream),
                                        params, extra),
-          __func__, "cuLaunchKernel");
+          fn, "cuLaunchKernel");
   });
 }
 

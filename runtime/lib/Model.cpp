@@ -101,11 +101,12 @@ std::vector<double> Tensor::toDoubles() const {
   return out;
 }
 
-void *Tensor::descriptor() {
+void *Tensor::descriptor() { return descriptor(data_.data()); }
+
+void *Tensor::descriptor(void *ptr) {
   // { T *allocated; T *aligned; int64_t offset; sizes[rank]; strides[rank] }
   size_t rank = shape_.size();
   desc_.assign(3 + 2 * rank, 0);
-  void *ptr = data_.data();
   std::memcpy(&desc_[0], &ptr, sizeof(void *));
   std::memcpy(&desc_[1], &ptr, sizeof(void *));
   int64_t stride = 1;
@@ -159,7 +160,8 @@ bool parseManifest(const std::string &text, std::string &optimizer,
 
 bool parseManifest(const std::string &text, std::string &optimizer,
                    std::string &device, std::vector<FunctionSpec> &functions,
-                   std::vector<ParameterSpec> &params, std::string &error) {
+                   std::vector<ParameterSpec> &params, std::string &error,
+                   std::string *memory) {
   try {
     json m = json::parse(text);
     if (m.value("format", "") != "unit-scale-manifest/1") {
@@ -173,6 +175,13 @@ bool parseManifest(const std::string &text, std::string &optimizer,
       error = "unknown device '" + device + "' (expected cpu or gpu)";
       return false;
     }
+    std::string mem = m.value("memory", "host");
+    if (mem != "host" && !(mem == "device" && device == "gpu")) {
+      error = "unknown memory '" + mem + "' (expected host, or device on a gpu)";
+      return false;
+    }
+    if (memory)
+      *memory = mem;
     for (const json &f : m.at("functions")) {
       FunctionSpec fs;
       fs.name = f.at("name").get<std::string>();
@@ -234,7 +243,7 @@ std::unique_ptr<Model> Model::load(const std::string &path,
     return nullptr;
   }
   if (!parseManifest(manifest(), m->optimizer_, m->device_, m->functions_,
-                     m->params_, error)) {
+                     m->params_, error, &m->memory_)) {
     error = path + ": " + error;
     return nullptr;
   }
@@ -247,7 +256,16 @@ std::unique_ptr<Model> Model::load(const std::string &path,
         reinterpret_cast<int (*)()>(dlsym(h, "uscaleRuntimeTakeLastError"));
     m->rtLastErrorMessage_ = reinterpret_cast<const char *(*)()>(
         dlsym(h, "uscaleRuntimeLastErrorMessage"));
-    if (!m->rtAvailable_ || !m->rtTakeLastError_ || !m->rtLastErrorMessage_) {
+    m->rtAlloc_ = reinterpret_cast<void *(*)(uint64_t, void *, bool)>(
+        dlsym(h, "mgpuMemAlloc"));
+    m->rtFree_ = reinterpret_cast<void (*)(void *, void *)>(
+        dlsym(h, "mgpuMemFree"));
+    m->rtHtoD_ = reinterpret_cast<int (*)(void *, const void *, size_t)>(
+        dlsym(h, "uscaleMemcpyHtoD"));
+    m->rtDtoH_ = reinterpret_cast<int (*)(void *, const void *, size_t)>(
+        dlsym(h, "uscaleMemcpyDtoH"));
+    if (!m->rtAvailable_ || !m->rtTakeLastError_ || !m->rtLastErrorMessage_ ||
+        !m->rtAlloc_ || !m->rtFree_ || !m->rtHtoD_ || !m->rtDtoH_) {
       error = path + " is a GPU library but does not link "
                      "libuscale_cuda_runtime.so";
       return nullptr;
@@ -297,17 +315,58 @@ const FunctionSpec *Model::find(const std::string &kind) const {
 
 void Model::call(const FunctionSpec &f, const std::vector<Tensor *> &args,
                  const std::vector<Tensor *> &results) const {
+  if (memory_ == "device")
+    throw std::logic_error(path_ + ": " + f.name +
+                           " takes device memory: call it through a Session");
   std::vector<void *> d;
   d.reserve(args.size() + results.size());
   for (Tensor *t : args)
     d.push_back(t->descriptor());
   for (Tensor *t : results)
     d.push_back(t->descriptor());
+  call(f, d);
+}
+
+void Model::call(const FunctionSpec &f, std::vector<void *> &d) const {
   f.entry(d.data());
+  throwIfRuntimeFailed(f.name + ": the GPU runtime failed, results are invalid");
+}
+
+void Model::throwIfRuntimeFailed(const std::string &what) const {
   if (rtTakeLastError_ && rtTakeLastError_() != 0)
-    throw std::runtime_error(path_ + ": " + f.name +
-                             ": the GPU runtime failed, results are invalid: " +
+    throw std::runtime_error(path_ + ": " + what + ": " +
                              rtLastErrorMessage_());
+}
+
+void *Model::deviceAlloc(size_t bytes) const {
+  if (!rtAlloc_)
+    throw std::logic_error(path_ + " is not a GPU library");
+  void *p = rtAlloc_(bytes, nullptr, /*isHostShared=*/false);
+  throwIfRuntimeFailed("cannot allocate " + std::to_string(bytes) +
+                       " bytes of device memory");
+  if (!p && bytes)
+    throw std::runtime_error(path_ + ": device allocation of " +
+                             std::to_string(bytes) + " bytes failed");
+  return p;
+}
+
+void Model::deviceFree(void *ptr) const {
+  if (rtFree_ && ptr)
+    rtFree_(ptr, nullptr);
+}
+
+void Model::upload(void *device, const void *host, size_t bytes) const {
+  if (!rtHtoD_)
+    throw std::logic_error(path_ + " is not a GPU library");
+  if (bytes && rtHtoD_(device, host, bytes) != 0)
+    throwIfRuntimeFailed("copy to the device failed");
+}
+
+void Model::download(void *host, const void *device, size_t bytes) const {
+  if (!rtDtoH_)
+    throw std::logic_error(path_ + " is not a GPU library");
+  if (bytes && rtDtoH_(host, device, bytes) != 0)
+    throwIfRuntimeFailed("copy from the device failed");
 }
 
 } // namespace uscale::rt

@@ -1,6 +1,7 @@
 //===- Session.cpp - Parameters and optimizer state of a model ------------===//
 #include "uscale-runtime/Session.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -35,7 +36,8 @@ Tensor *lookup(std::vector<std::pair<std::string, Tensor>> &v,
 } // namespace
 
 Session::Session(const Model &model, uint64_t seed, InitScheme scheme)
-    : model_(model), adamStep_(DType::F32, {}) {
+    : model_(model), adamStep_(DType::F32, {}),
+      onDevice_(model.memory() == "device") {
   // One generator per parameter, seeded from the run's seed and the
   // parameter's position: adding a parameter does not reshuffle the others.
   for (size_t i = 0; i < model.parameters().size(); ++i) {
@@ -49,8 +51,40 @@ Session::Session(const Model &model, uint64_t seed, InitScheme scheme)
   }
 }
 
+Session::~Session() { freeDeviceCopies(); }
+
+std::vector<std::pair<std::string, Tensor>> &Session::parameters() {
+  pullToHost();
+  return params_;
+}
+
 Tensor *Session::parameter(const std::string &name) {
+  pullToHost();
   return lookup(params_, name);
+}
+
+void *&Session::deviceCopy(Tensor *t) {
+  for (auto &[host, dev] : device_)
+    if (host == t)
+      return dev;
+  device_.emplace_back(t, model_.deviceAlloc(t->bytes()));
+  return device_.back().second;
+}
+
+void Session::pullToHost() {
+  if (!onDevice_)
+    return;
+  if (!hostFresh_)
+    for (auto &[host, dev] : device_)
+      model_.download(host->data(), dev, host->bytes());
+  hostFresh_ = true;
+  deviceFresh_ = false; // the caller may change the host copies
+}
+
+void Session::freeDeviceCopies() {
+  for (auto &[host, dev] : device_)
+    model_.deviceFree(dev);
+  device_.clear();
 }
 
 std::vector<Tensor> Session::makeInputs(const FunctionSpec &f) {
@@ -84,6 +118,8 @@ double Session::run(const FunctionSpec &f, std::vector<Tensor> &inputs) {
                                a.name + "' has the wrong shape or dtype");
     args.push_back(t);
   }
+  if (onDevice_)
+    return runOnDevice(f, inputs, args);
   std::vector<Tensor> results;
   results.reserve(f.results.size());
   std::vector<Tensor *> resultPtrs;
@@ -112,6 +148,83 @@ double Session::run(const FunctionSpec &f, std::vector<Tensor> &inputs) {
   return loss;
 }
 
+double Session::runOnDevice(const FunctionSpec &f,
+                            std::vector<Tensor> &inputs,
+                            const std::vector<Tensor *> &args) {
+  // Parameters and moments: uploaded when the host copies are newer (the
+  // first call, or after the caller had them); the step count every call.
+  if (!deviceFresh_) {
+    for (auto *group : {&params_, &adamM_, &adamV_})
+      for (auto &[name, t] : *group)
+        model_.upload(deviceCopy(&t), t.data(), t.bytes());
+    deviceFresh_ = true;
+  }
+  model_.upload(deviceCopy(&adamStep_), adamStep_.data(), adamStep_.bytes());
+
+  // Inputs and results in per-call device buffers (the runtime reuses
+  // freed blocks, so this is no cuMemAlloc per step). Each descriptor lives
+  // in its tensor, and every tensor here is a different object.
+  std::vector<void *> temporaries;
+  auto temporary = [&](size_t bytes) {
+    temporaries.push_back(model_.deviceAlloc(bytes));
+    return temporaries.back();
+  };
+  std::vector<Tensor> results;
+  results.reserve(f.results.size()); // addresses stay put
+  std::vector<void *> resultDev;
+  try {
+    std::vector<void *> descriptors;
+    for (Tensor *t : args) {
+      bool isInput = t >= inputs.data() && t < inputs.data() + inputs.size();
+      void *dev = isInput ? temporary(t->bytes()) : deviceCopy(t);
+      if (isInput)
+        model_.upload(dev, t->data(), t->bytes());
+      descriptors.push_back(t->descriptor(dev));
+    }
+    for (const TensorSpec &r : f.results) {
+      results.push_back(allocate(r));
+      resultDev.push_back(temporary(results.back().bytes()));
+      descriptors.push_back(results.back().descriptor(resultDev.back()));
+    }
+    model_.call(f, descriptors);
+  } catch (...) {
+    for (void *p : temporaries)
+      model_.deviceFree(p);
+    throw;
+  }
+
+  // Updated parameters and moments stay on the device: the result buffer
+  // becomes the state's copy. Everything else comes back to the host.
+  grads_.clear();
+  stats_.clear();
+  std::vector<void *> adopted;
+  for (size_t i = 0; i < f.results.size(); ++i) {
+    const TensorSpec &r = f.results[i];
+    std::vector<std::pair<std::string, Tensor>> *group =
+        r.role == "param"    ? &params_
+        : r.role == "adam_m" ? &adamM_
+        : r.role == "adam_v" ? &adamV_
+                             : nullptr;
+    if (group) {
+      void *&copy = deviceCopy(lookup(*group, r.name));
+      model_.deviceFree(copy);
+      copy = resultDev[i];
+      adopted.push_back(resultDev[i]);
+      hostFresh_ = false;
+      continue;
+    }
+    model_.download(results[i].data(), resultDev[i], results[i].bytes());
+    if (r.role == "grad")
+      grads_.emplace_back(r.name, std::move(results[i]));
+    else if (r.role == "stat")
+      stats_.emplace_back(r.name, results[i].get(0));
+  }
+  for (void *p : temporaries)
+    if (std::find(adopted.begin(), adopted.end(), p) == adopted.end())
+      model_.deviceFree(p);
+  return results.empty() ? 0.0 : results[0].get(0);
+}
+
 double Session::forward(std::vector<Tensor> &inputs) {
   const FunctionSpec *f = model_.find("forward");
   if (!f)
@@ -128,7 +241,7 @@ double Session::trainStep(std::vector<Tensor> &inputs, double lr) {
   double loss = run(*f, inputs);
   if (model_.optimizer() == "none" && lr != 0)
     for (auto &[name, g] : grads_) {
-      Tensor *p = lookup(params_, name);
+      Tensor *p = parameter(name); // host copy, re-uploaded next call
       for (int64_t i = 0; i < p->size(); ++i)
         p->set(i, p->get(i) - lr * g.get(i));
     }

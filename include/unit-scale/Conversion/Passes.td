@@ -62,8 +62,8 @@ def WriteManifest : Pass<"uscale-write-manifest", "::mlir::ModuleOp"> {
     and uscale-parameters-to-arguments, before lowering. `optimizer` must be
     the one given to uscale-autodiff: it says what a train step's results
     are. `device` records which lowering follows (a GPU library needs the
-    CUDA runtime and a GPU to run). docs/cpu-lowering.md documents the
-    format.
+    CUDA runtime and a GPU to run), `memory` where arguments live (written
+    only when "device"). docs/cpu-lowering.md documents the format.
   }];
   let options = [
     Option<"file", "file", "std::string", /*default=*/"\"\"",
@@ -72,7 +72,11 @@ def WriteManifest : Pass<"uscale-write-manifest", "::mlir::ModuleOp"> {
            "none | sgd | adam, as given to uscale-autodiff">,
     Option<"device", "device", "std::string", /*default=*/"\"cpu\"",
            "cpu | gpu: the lowering the library is built with "
-           "(uscale-lower-to-llvm or uscale-lower-to-gpu); runners check it">
+           "(uscale-lower-to-llvm or uscale-lower-to-gpu); runners check it">,
+    Option<"memory", "memory", "std::string", /*default=*/"\"host\"",
+           "host | device: where the functions' arguments and results live. "
+           "device (with uscale-lower-to-gpu{offload}): the caller passes "
+           "device memory, e.g. parameters it keeps on the GPU">
   ];
 }
 
@@ -205,7 +209,7 @@ def NVGPUInstantiate : Pass<"uscale-nvgpu-instantiate", "::mlir::ModuleOp"> {
 }
 
 def OffloadToGPU : Pass<"uscale-offload-to-gpu", "::mlir::ModuleOp"> {
-  let summary = "Run a bufferized train step's loops as GPU kernels, its buffers in managed memory";
+  let summary = "Run a bufferized train step's loops as GPU kernels, its buffers in device memory";
   let description = [{
     Item 2 of the GPU issue: every op of the step on the GPU, not only the
     FP8 GEMMs. Runs on functions lowered to `scf.parallel` loops
@@ -218,15 +222,19 @@ def OffloadToGPU : Pass<"uscale-offload-to-gpu", "::mlir::ModuleOp"> {
       dimension, tiled by `block-size`, and mapped to blocks x threads;
     * a loop nest that is still sequential at the top (a reduction to a
       scalar, e.g. the loss) becomes a one-thread kernel;
-    * buffers become device-accessible: allocations are `gpu.alloc
-      host_shared` (CUDA managed memory), constants are copied into such a
-      buffer at entry, and every memref argument is copied into one at
-      entry and, when the step may write it, back before each return.
+    * memref arguments are the caller's device memory, used in place; one
+      that host code would load or store through is copied (cuMemcpy) into
+      a managed buffer at entry and, when the function may write it, back
+      before each return;
+    * allocations and constants (copied from their globals at entry) are
+      device memory (`gpu.alloc`) when only kernels, copies and the FP8
+      GEMM host entries touch them, else CUDA managed memory (`gpu.alloc
+      host_shared`).
 
-    Host code that is left (scalar stores, the FP8 GEMM host entries)
-    reads the same managed buffers. Launches are synchronous, so host
-    reads after a kernel see its results. `uscale-lower-to-gpu{offload}`
-    runs it; docs/gpu.md has the memory model and what it costs.
+    Launches are synchronous, so host reads after a kernel see its
+    results. `uscale-lower-to-gpu{offload}` runs it (the library's manifest
+    then says `"memory": "device"`); docs/gpu.md has the memory model and
+    what it costs.
   }];
   let options = [
     Option<"blockSize", "block-size", "int64_t", /*default=*/"256",

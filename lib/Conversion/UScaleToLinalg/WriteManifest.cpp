@@ -162,6 +162,10 @@ struct WriteManifestPass
       return emitError(UnknownLoc::get(ctx))
              << "uscale-write-manifest: unknown device '" << device
              << "' (expected cpu or gpu)";
+    if (memory != "host" && !(memory == "device" && device == "gpu"))
+      return emitError(UnknownLoc::get(ctx))
+             << "uscale-write-manifest: memory '" << memory
+             << "' (expected host, or device with device=gpu)";
     return success();
   }
 
@@ -234,6 +238,8 @@ struct WriteManifestPass
       j.attribute("abi", "memref-descriptors/out-params");
       j.attribute("optimizer", optimizer);
       j.attribute("device", device);
+      if (memory == "device")
+        j.attribute("memory", "device");
       j.attributeArray("functions", [&] {
         for (func::FuncOp f : funcs) {
           SmallVector<Role> args = argumentRoles(f), results;

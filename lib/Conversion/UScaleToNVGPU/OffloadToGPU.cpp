@@ -1,12 +1,13 @@
 //===- OffloadToGPU.cpp - uscale-offload-to-gpu ---------------------------===//
 //
 // Puts the loops of a bufferized train step on the GPU (every op, not only
-// the FP8 GEMMs). Buffers that only kernels, copies and the FP8 GEMM entries
+// the FP8 GEMMs). Arguments are device memory owned by the caller and used
+// in place. Buffers that only kernels, copies and the FP8 GEMM entries
 // touch live in device memory; the few that host code also touches (a
-// host-side reduction, a scalar store) in CUDA managed memory. Arguments and
-// constants are copied in with cuMemcpy, never by host loads and stores:
-// managed pages that the host touches migrate back and forth on every step,
-// and first-touch faults on the GPU cost more than the kernels. The loops become
+// scalar store before a one-thread kernel) in CUDA managed memory, filled
+// and drained with cuMemcpy, never by host loads and stores of device
+// data: managed pages that the host touches migrate back and forth on every
+// step, and first-touch faults on the GPU cost more than the kernels. The loops become
 // kernels through upstream's convert-parallel-loops-to-gpu and
 // gpu-kernel-outlining; this pass prepares them: one-dimensional blocks x
 // threads mappings, one-thread kernels for sequential nests, and the
@@ -272,12 +273,33 @@ struct OffloadToGPUPass
       freeAtReturns(buf);
     }
 
-    // Arguments: copied in at entry; copied back before each return when
-    // the function may write them (results as out-parameters, updated
-    // parameters and optimizer state).
+    // Loops. Only the outermost parallel loops are mapped; a parallel loop
+    // with reductions (results) stays on the host, on managed memory.
+    SmallVector<scf::ParallelOp> parallels;
+    SmallVector<scf::ForOp> sequential;
+    for (Operation &op : body) {
+      if (auto p = dyn_cast<scf::ParallelOp>(op); p && p.getNumResults() == 0)
+        parallels.push_back(p);
+      else if (auto f = dyn_cast<scf::ForOp>(op);
+               f && f.getNumResults() == 0 && touchesMemory(f))
+        sequential.push_back(f);
+    }
+    for (scf::ParallelOp p : parallels)
+      if (failed(mapToBlocksAndThreads(rw, p)))
+        return failure();
+    for (scf::ForOp f : sequential)
+      wrapInOneThread(rw, f);
+
+    // Arguments are device memory (the caller's: the runner keeps
+    // parameters and optimizer state on the device) and used in place. One
+    // that host code would load or store through is copied into a managed
+    // buffer at entry and, when the function may write it (results as
+    // out-parameters, updated parameters and optimizer state), back before
+    // each return. Decided after the loops are mapped: kernels do not count.
     DenseSet<Value> written = writtenBuffers(func);
     for (BlockArgument arg : func.getArguments()) {
-      if (!isa<MemRefType>(arg.getType()) || arg.use_empty())
+      if (!isa<MemRefType>(arg.getType()) || arg.use_empty() ||
+          !hostTouches(arg))
         continue;
       // Everything created here (shape queries, allocation, copy in) keeps
       // reading `arg`; every other use reads the copy.
@@ -298,23 +320,6 @@ struct OffloadToGPUPass
         }
       freeAtReturns(buf);
     }
-
-    // Loops. Only the outermost parallel loops are mapped; a parallel loop
-    // with reductions (results) stays on the host, on managed memory.
-    SmallVector<scf::ParallelOp> parallels;
-    SmallVector<scf::ForOp> sequential;
-    for (Operation &op : body) {
-      if (auto p = dyn_cast<scf::ParallelOp>(op); p && p.getNumResults() == 0)
-        parallels.push_back(p);
-      else if (auto f = dyn_cast<scf::ForOp>(op);
-               f && f.getNumResults() == 0 && touchesMemory(f))
-        sequential.push_back(f);
-    }
-    for (scf::ParallelOp p : parallels)
-      if (failed(mapToBlocksAndThreads(rw, p)))
-        return failure();
-    for (scf::ForOp f : sequential)
-      wrapInOneThread(rw, f);
 
     // Now that the kernels are known: buffers no host code touches go to
     // device memory.

@@ -55,6 +55,10 @@ public:
   /// The strided memref descriptor, rebuilt on every call: it points into
   /// this tensor's storage, which copies and moves do not share.
   void *descriptor();
+  /// The same shape over other storage (a device copy of this tensor).
+  void *descriptor(void *storage);
+  void *data() { return data_.data(); }
+  size_t bytes() const { return data_.size(); }
 
 private:
   DType dtype_ = DType::F32;
@@ -108,16 +112,34 @@ public:
   /// garbage.
   void call(const FunctionSpec &f, const std::vector<Tensor *> &args,
             const std::vector<Tensor *> &results) const;
+  /// The same with descriptors built by the caller, in manifest order
+  /// (arguments, then results): for device memory.
+  void call(const FunctionSpec &f, std::vector<void *> &descriptors) const;
+
+  /// "host", or "device": the functions take every argument and result in
+  /// device memory (an offloaded GPU library); see Session.
+  const std::string &memory() const { return memory_; }
+  /// Device memory through the library's runtime (memory() == "device").
+  /// Each throws std::runtime_error on a failure the runtime reports.
+  void *deviceAlloc(size_t bytes) const;
+  void deviceFree(void *ptr) const;
+  void upload(void *device, const void *host, size_t bytes) const;
+  void download(void *host, const void *device, size_t bytes) const;
 
 private:
   Model() = default;
-  std::string path_, optimizer_, device_ = "cpu";
+  void throwIfRuntimeFailed(const std::string &what) const;
+  std::string path_, optimizer_, device_ = "cpu", memory_ = "host";
   void *handle_ = nullptr;
   /// libuscale_cuda_runtime's error interface, found through the library
   /// (GPU libraries only; see CudaRuntime.h).
   int (*rtAvailable_)() = nullptr;
   int (*rtTakeLastError_)() = nullptr;
   const char *(*rtLastErrorMessage_)() = nullptr;
+  void *(*rtAlloc_)(uint64_t, void *, bool) = nullptr;
+  void (*rtFree_)(void *, void *) = nullptr;
+  int (*rtHtoD_)(void *, const void *, size_t) = nullptr;
+  int (*rtDtoH_)(void *, const void *, size_t) = nullptr;
   std::vector<FunctionSpec> functions_;
   std::vector<ParameterSpec> params_;
 };
@@ -131,10 +153,12 @@ Tensor allocate(const TensorSpec &spec);
 bool parseManifest(const std::string &text, std::string &optimizer,
                    std::vector<FunctionSpec> &functions,
                    std::vector<ParameterSpec> &params, std::string &error);
-/// The same, also returning the manifest's device ("cpu" when absent).
+/// The same, also returning the manifest's device ("cpu" when absent) and,
+/// when `memory` is given, its memory ("host" when absent).
 bool parseManifest(const std::string &text, std::string &optimizer,
                    std::string &device, std::vector<FunctionSpec> &functions,
-                   std::vector<ParameterSpec> &params, std::string &error);
+                   std::vector<ParameterSpec> &params, std::string &error,
+                   std::string *memory = nullptr);
 
 } // namespace uscale::rt
 

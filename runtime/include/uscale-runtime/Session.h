@@ -2,7 +2,12 @@
 //
 // Owns a model's parameters (and Adam's moments), initialises them, and runs
 // its forward and train-step entry points, binding every argument and
-// result by the role the manifest gives it.
+// result by the role the manifest gives it. For a library that takes device
+// memory ("memory": "device": an offloaded GPU library) the session keeps
+// the parameters and moments on the device between calls: a train step
+// uploads only the batch and the step count and downloads only the loss
+// (and stats or gradients); the updated parameters stay where the step
+// wrote them. The host copies are refreshed when asked for.
 //
 //===----------------------------------------------------------------------===//
 #ifndef USCALE_RUNTIME_SESSION_H
@@ -31,8 +36,10 @@ public:
   Session(const Model &model, uint64_t seed, InitScheme scheme);
 
   const Model &model() const { return model_; }
-  /// Parameters in manifest order.
-  std::vector<std::pair<std::string, Tensor>> &parameters() { return params_; }
+  /// Parameters in manifest order (current: downloaded from the device if a
+  /// step changed them there; the caller may change them, and the next call
+  /// uploads them again).
+  std::vector<std::pair<std::string, Tensor>> &parameters();
   Tensor *parameter(const std::string &name);
 
   /// Runs the forward function; returns its loss (result 0).
@@ -56,13 +63,30 @@ public:
   /// Input tensors shaped for `f` (zeros).
   static std::vector<Tensor> makeInputs(const FunctionSpec &f);
 
+  Session(const Session &) = delete;
+  Session &operator=(const Session &) = delete;
+  ~Session();
+
 private:
   double run(const FunctionSpec &f, std::vector<Tensor> &inputs);
+  double runOnDevice(const FunctionSpec &f, std::vector<Tensor> &inputs,
+                     const std::vector<Tensor *> &args);
+  /// Device memory: the device copy of `t` (allocated on first use).
+  void *&deviceCopy(Tensor *t);
+  /// Host copies current (downloads), then marks the device copies stale.
+  void pullToHost();
+  void freeDeviceCopies();
 
   const Model &model_;
   std::vector<std::pair<std::string, Tensor>> params_, adamM_, adamV_, grads_;
   std::vector<std::pair<std::string, double>> stats_;
   Tensor adamStep_;
+  /// Device copies of parameters, moments and the step count (keyed by the
+  /// host tensor, whose address is stable: the vectors never grow).
+  std::vector<std::pair<Tensor *, void *>> device_;
+  bool onDevice_ = false;    ///< model takes device memory
+  bool deviceFresh_ = false; ///< device copies hold the latest values
+  bool hostFresh_ = true;    ///< host copies hold the latest values
 };
 
 } // namespace uscale::rt

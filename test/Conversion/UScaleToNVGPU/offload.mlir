@@ -4,12 +4,13 @@
 
 // What uscale-offload-to-gpu does to a bufferized step (loops on memrefs,
 // as convert-linalg-to-parallel-loops leaves them):
-// - the input %x is copied (cuMemcpy) into device memory at entry and never
-//   back (nothing writes it); the out-parameter %out is copied in and,
-//   since the step writes it, back before the return;
-// - the temporary and the constant live in device memory too: only kernels
+// - arguments are the caller's device memory: the input %x is read in
+//   place by the kernel;
+// - the out-parameter %out is stored to by host code (the zero before the
+//   reduction), so it is copied (cuMemcpy) into a managed buffer at entry
+//   and, since the step writes it, back before the return;
+// - the temporary and the constant live in device memory: only kernels
 //   and copies touch them;
-// - %out's copy stays in managed memory: the host stores to it directly;
 // - the 2-D elementwise loop is one loop over 4 * 300 = 1200 elements,
 //   tiled by the block size: blocks x threads, with a bounds guard;
 // - the sequential reduction into %out runs as a one-thread kernel.
@@ -17,17 +18,16 @@
 // CHECK-SAME: %[[X:.*]]: memref<4x300xf32>, %[[OUT:.*]]: memref<f32>)
 // CHECK-DAG: %[[OM:.*]] = gpu.alloc  host_shared () : memref<f32>
 // CHECK-DAG: gpu.memcpy async [%{{.*}}] %[[OM]], %[[OUT]]
-// CHECK-DAG: %[[XM:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<4x300xf32>
-// CHECK-DAG: gpu.memcpy async [%{{.*}}] %[[XM]], %[[X]]
 // CHECK-DAG: %[[G:.*]] = memref.get_global @two
 // CHECK-DAG: %[[GM:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<f32>
 // CHECK-DAG: gpu.memcpy async [%{{.*}}] %[[GM]], %[[G]]
 // CHECK-NOT: memref.copy
+// CHECK-NOT: gpu.memcpy {{.*}}%[[X]]
 // CHECK: %[[T:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<4x300xf32>
 // CHECK: scf.parallel (%[[B:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
 // CHECK:   scf.parallel (%[[TH:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
 // CHECK:     scf.if
-// CHECK:       memref.load %[[XM]]
+// CHECK:       memref.load %[[X]]
 // CHECK:       memref.load %[[GM]][]
 // CHECK:       memref.store {{.*}}, %[[T]]
 // CHECK:   } {mapping = [#gpu.loop_dim_map<processor = thread_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]}
@@ -42,7 +42,7 @@
 // CHECK: } {mapping = [#gpu.loop_dim_map<processor = block_x
 // CHECK: %[[W0:.*]] = gpu.wait async
 // CHECK: gpu.dealloc async [%[[W0]]] %[[T]]
-// CHECK-NOT: gpu.memcpy {{.*}} %[[X]], %[[XM]]
+// CHECK-NOT: gpu.memcpy {{.*}}%[[X]]
 // CHECK: gpu.memcpy async [%{{.*}}] %[[OUT]], %[[OM]]
 // CHECK-NOT: memref.copy
 // CHECK: return
