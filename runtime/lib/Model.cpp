@@ -103,7 +103,10 @@ std::vector<double> Tensor::toDoubles() const {
 
 void *Tensor::descriptor() { return descriptor(data_.data()); }
 
-void *Tensor::descriptor(void *ptr) {
+void *Tensor::descriptor(void *ptr) { return describe(ptr, shape_, desc_); }
+
+void *Tensor::describe(void *ptr, const std::vector<int64_t> &shape_,
+                       std::vector<int64_t> &desc_) {
   // { T *allocated; T *aligned; int64_t offset; sizes[rank]; strides[rank] }
   size_t rank = shape_.size();
   desc_.assign(3 + 2 * rank, 0);

@@ -152,14 +152,16 @@ double Session::runOnDevice(const FunctionSpec &f,
                             std::vector<Tensor> &inputs,
                             const std::vector<Tensor *> &args) {
   // Parameters and moments: uploaded when the host copies are newer (the
-  // first call, or after the caller had them); the step count every call.
+  // first call, or after the caller had them); the step count on every call
+  // that takes it.
   if (!deviceFresh_) {
     for (auto *group : {&params_, &adamM_, &adamV_})
       for (auto &[name, t] : *group)
         model_.upload(deviceCopy(&t), t.data(), t.bytes());
     deviceFresh_ = true;
   }
-  model_.upload(deviceCopy(&adamStep_), adamStep_.data(), adamStep_.bytes());
+  if (std::find(args.begin(), args.end(), &adamStep_) != args.end())
+    model_.upload(deviceCopy(&adamStep_), adamStep_.data(), adamStep_.bytes());
 
   // Inputs and results in per-call device buffers (the runtime reuses
   // freed blocks, so this is no cuMemAlloc per step). Each descriptor lives
@@ -169,9 +171,18 @@ double Session::runOnDevice(const FunctionSpec &f,
     temporaries.push_back(model_.deviceAlloc(bytes));
     return temporaries.back();
   };
-  std::vector<Tensor> results;
-  results.reserve(f.results.size()); // addresses stay put
+  // Updated state (parameters, moments) gets no host tensor: allocating
+  // and zeroing one per call cost more than the step's kernels.
+  auto stateGroup = [&](const TensorSpec &r)
+      -> std::vector<std::pair<std::string, Tensor>> * {
+    return r.role == "param"    ? &params_
+           : r.role == "adam_m" ? &adamM_
+           : r.role == "adam_v" ? &adamV_
+                                : nullptr;
+  };
+  std::vector<Tensor> results(f.results.size());
   std::vector<void *> resultDev;
+  std::vector<std::vector<int64_t>> stateDescriptors(f.results.size());
   try {
     std::vector<void *> descriptors;
     for (Tensor *t : args) {
@@ -181,10 +192,17 @@ double Session::runOnDevice(const FunctionSpec &f,
         model_.upload(dev, t->data(), t->bytes());
       descriptors.push_back(t->descriptor(dev));
     }
-    for (const TensorSpec &r : f.results) {
-      results.push_back(allocate(r));
-      resultDev.push_back(temporary(results.back().bytes()));
-      descriptors.push_back(results.back().descriptor(resultDev.back()));
+    for (size_t i = 0; i < f.results.size(); ++i) {
+      const TensorSpec &r = f.results[i];
+      if (stateGroup(r)) {
+        resultDev.push_back(temporary(r.numElements() * dtypeSize(r.dtype)));
+        descriptors.push_back(
+            Tensor::describe(resultDev.back(), r.shape, stateDescriptors[i]));
+        continue;
+      }
+      results[i] = allocate(r);
+      resultDev.push_back(temporary(results[i].bytes()));
+      descriptors.push_back(results[i].descriptor(resultDev.back()));
     }
     model_.call(f, descriptors);
   } catch (...) {
@@ -200,12 +218,7 @@ double Session::runOnDevice(const FunctionSpec &f,
   std::vector<void *> adopted;
   for (size_t i = 0; i < f.results.size(); ++i) {
     const TensorSpec &r = f.results[i];
-    std::vector<std::pair<std::string, Tensor>> *group =
-        r.role == "param"    ? &params_
-        : r.role == "adam_m" ? &adamM_
-        : r.role == "adam_v" ? &adamV_
-                             : nullptr;
-    if (group) {
+    if (auto *group = stateGroup(r)) {
       void *&copy = deviceCopy(lookup(*group, r.name));
       model_.deviceFree(copy);
       copy = resultDev[i];

@@ -57,6 +57,10 @@ public:
   void *descriptor();
   /// The same shape over other storage (a device copy of this tensor).
   void *descriptor(void *storage);
+  /// A descriptor of `shape` over `storage`, written into `out` (which must
+  /// outlive its use): for buffers without a host tensor.
+  static void *describe(void *storage, const std::vector<int64_t> &shape,
+                        std::vector<int64_t> &out);
   void *data() { return data_.data(); }
   size_t bytes() const { return data_.size(); }
 

@@ -5,9 +5,18 @@
  * failures surface as errors of unit-scale-run (run-device-gpu.test)
  * instead of results computed from uninitialised memory. Each failing
  * entry point takes no parameters here: on x86-64 and AArch64 a callee
- * that ignores its arguments may be called with any. */
+ * that ignores its arguments may be called with any.
+ *
+ * With FAILING_LIBCUDA_HOST_MEMORY set, "device" memory is host memory:
+ * allocations, frees, copies (each logged to stderr with its size) and
+ * streams work; launches still fail. session-device-memory.test runs a
+ * stand-in model library on it to check how the runner keeps state in
+ * device memory. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define FAIL 999 /* CUDA_ERROR_UNKNOWN */
 
@@ -54,25 +63,51 @@ int cuGetErrorString(int code, const char **text) {
   return 0;
 }
 
+static int hostMemory(void) {
+  return getenv("FAILING_LIBCUDA_HOST_MEMORY") != NULL;
+}
+int cuMemAlloc_v2(unsigned long long *ptr, size_t bytes) {
+  if (!hostMemory())
+    return FAIL;
+  *ptr = (unsigned long long)(uintptr_t)malloc(bytes ? bytes : 1);
+  return 0;
+}
+int cuMemFree_v2(unsigned long long ptr) {
+  if (!hostMemory())
+    return FAIL;
+  free((void *)(uintptr_t)ptr);
+  return 0;
+}
+int cuMemcpyAsync(unsigned long long dst, unsigned long long src, size_t n,
+                  void *stream) {
+  if (!hostMemory())
+    return FAIL;
+  memcpy((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, n);
+  fprintf(stderr, "failing-libcuda: copy %zu bytes\n", n);
+  return 0;
+}
+int cuStreamCreate(void **stream, unsigned flags) {
+  if (!hostMemory())
+    return FAIL;
+  *stream = &context;
+  return 0;
+}
+int cuStreamDestroy(void *stream) { return hostMemory() ? 0 : FAIL; }
+int cuStreamSynchronize(void *stream) { return hostMemory() ? 0 : FAIL; }
+
 #define FAILING(name)                                                          \
   int name(void) { return FAIL; }
 FAILING(cuCtxSynchronize)
 FAILING(cuFuncSetAttribute)
 FAILING(cuLaunchKernel)
 FAILING(cuLaunchKernelEx)
-FAILING(cuStreamCreate)
-FAILING(cuStreamDestroy)
-FAILING(cuStreamSynchronize)
 FAILING(cuStreamWaitEvent)
 FAILING(cuEventCreate)
 FAILING(cuEventDestroy)
 FAILING(cuEventRecord)
 FAILING(cuEventSynchronize)
 FAILING(cuEventElapsedTime)
-FAILING(cuMemAlloc_v2)
 FAILING(cuMemAllocManaged)
-FAILING(cuMemFree_v2)
-FAILING(cuMemcpyAsync)
 FAILING(cuMemcpyHtoD_v2)
 FAILING(cuMemsetD32Async)
 FAILING(cuMemsetD16Async)
