@@ -22,10 +22,12 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
+#include <algorithm>
 #include <numeric>
 
 namespace mlir::uscale {
@@ -346,10 +348,35 @@ struct OffloadToGPUPass
         .wasInterrupted();
   }
 
+  /// Threads per block for the loop `p`: `block-size`,
+  /// or fewer when the loop is short, so that its blocks spread over the
+  /// device (at least 2 per SM of a 132-SM H100) instead of queueing on a
+  /// few SMs. Short loops are the per-row and per-column reductions (2048
+  /// rows of a layer norm: 8 blocks of 256 threads used 8 SMs); each of
+  /// their threads runs a long sequential loop. A multiple of the 32-thread
+  /// warp; never below 32.
+  int64_t threadsPerBlock(scf::ParallelOp p) const {
+    int64_t trips = 1; // of all dimensions: the loop is collapsed next
+    for (unsigned d = 0; d < p.getNumLoops(); ++d) {
+      std::optional<int64_t> lb = getConstantIntValue(p.getLowerBound()[d]);
+      std::optional<int64_t> ub = getConstantIntValue(p.getUpperBound()[d]);
+      std::optional<int64_t> st = getConstantIntValue(p.getStep()[d]);
+      if (!lb || !ub || !st || *st <= 0)
+        return blockSize;
+      trips *= (*ub - *lb + *st - 1) / *st;
+    }
+    constexpr int64_t kBlocksWanted = 2 * 132;
+    int64_t perBlock = (trips + kBlocksWanted - 1) / kBlocksWanted;
+    perBlock = (perBlock + 31) / 32 * 32;
+    return std::clamp<int64_t>(perBlock, std::min<int64_t>(32, blockSize),
+                               blockSize);
+  }
+
   /// Collapses `p` to one dimension, tiles it by the block size (the inner
   /// tile loop guarded by a bounds check) and maps tiles to blocks, tile
   /// elements to threads.
   LogicalResult mapToBlocksAndThreads(IRRewriter &rw, scf::ParallelOp p) {
+    int64_t threads = threadsPerBlock(p);
     unsigned rank = p.getNumLoops();
     if (rank > 1) {
       std::vector<unsigned> all(rank);
@@ -373,7 +400,7 @@ struct OffloadToGPUPass
     }
     // tileParallelLoop erases `p`: nothing of it is used afterwards.
     auto [outer, inner] =
-        scf::tileParallelLoop(p, {blockSize}, /*noMinMaxBounds=*/true);
+        scf::tileParallelLoop(p, {threads}, /*noMinMaxBounds=*/true);
     if (failed(mapTo(outer, gpu::Processor::BlockX)) ||
         failed(mapTo(inner, gpu::Processor::ThreadX)))
       return outer.emitError("uscale-offload-to-gpu: cannot map a loop");

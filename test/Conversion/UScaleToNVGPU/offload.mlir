@@ -12,7 +12,9 @@
 // - the temporary and the constant live in device memory: only kernels
 //   and copies touch them;
 // - the 2-D elementwise loop is one loop over 4 * 300 = 1200 elements,
-//   tiled by the block size: blocks x threads, with a bounds guard;
+//   tiled into blocks x threads with a bounds guard; a loop this short
+//   gets 32 threads per block (not the block size, 128), so its blocks
+//   spread over more SMs;
 // - the sequential reduction into %out runs as a one-thread kernel.
 // CHECK-LABEL: func.func @step(
 // CHECK-SAME: %[[X:.*]]: memref<4x300xf32>, %[[OUT:.*]]: memref<f32>)
@@ -24,6 +26,7 @@
 // CHECK-NOT: memref.copy
 // CHECK-NOT: gpu.memcpy {{.*}}%[[X]]
 // CHECK: %[[T:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<4x300xf32>
+// CHECK: arith.constant 32 : index
 // CHECK: scf.parallel (%[[B:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
 // CHECK:   scf.parallel (%[[TH:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
 // CHECK:     scf.if
@@ -79,6 +82,26 @@ func.func @step(%x: memref<4x300xf32>, %out: memref<f32>) {
     }
   }
   memref.dealloc %t : memref<4x300xf32>
+  return
+}
+
+// A long loop (2^20 elements, 4096 blocks of 256 wanted) gets the full
+// block size.
+// CHECK-LABEL: func.func @long
+// CHECK: %[[BS:.*]] = arith.constant 128 : index
+// CHECK: %[[TILE:.*]] = arith.muli %{{.*}}, %[[BS]] : index
+// CHECK: scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step (%[[TILE]]) {
+// CHECK:   scf.parallel (%{{.*}}) = (%{{.*}}) to (%[[TILE]]) step (%{{.*}}) {
+func.func @long(%x: memref<1048576xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant 1048576 : index
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    %v = memref.load %x[%i] : memref<1048576xf32>
+    %d = arith.addf %v, %v : f32
+    memref.store %d, %x[%i] : memref<1048576xf32>
+    scf.reduce
+  }
   return
 }
 
