@@ -134,6 +134,26 @@ def GpuLoopOrder : Pass<"uscale-gpu-loop-order", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def PromoteAccumulators : Pass<"uscale-promote-accumulators", "::mlir::func::FuncOp"> {
+  let summary = "Carry reduction accumulators in loop registers, not memory";
+  let description = [{
+    A reduction that `convert-linalg-to-parallel-loops` lowers keeps its
+    accumulator in the output buffer: every iteration of the sequential
+    loop loads `out[i]`, adds, and stores `out[i]`. In a GPU kernel that is
+    a global-memory round trip per iteration (LLVM keeps it: the kernel's
+    buffers may alias). For an `scf.for` without results whose body loads
+    and then stores one element at indices defined outside the loop, with
+    nothing else in the loop touching that buffer through any view, this
+    pass loads the element once before the loop, carries it as an
+    `iter_args` value, and stores it once after. Inner loops first, so a
+    reduction over several dimensions is promoted loop by loop. Same
+    operations in the same order: results are bit-identical. Part of the
+    offload pipeline, after `convert-linalg-to-parallel-loops`.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
   let summary = "Run the FP8 GEMMs of a train step on the Hopper FP8 kernels";
   let description = [{

@@ -55,9 +55,11 @@ inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
 }
 
 /// The loop stage of offloading: parallel loops outside, linalg to parallel
-/// loops, then uscale-offload-to-gpu (with `emulate`, in host memory).
+/// loops, accumulators in registers, then uscale-offload-to-gpu (with
+/// `emulate`, in host memory).
 inline std::string offloadLoopsText(int64_t blockSize, bool emulate) {
-  return "func.func(uscale-gpu-loop-order,convert-linalg-to-parallel-loops),"
+  return "func.func(uscale-gpu-loop-order,convert-linalg-to-parallel-loops,"
+         "uscale-promote-accumulators),"
          "uscale-offload-to-gpu{block-size=" +
          std::to_string(blockSize) + (emulate ? " emulate=true}," : "},");
 }
