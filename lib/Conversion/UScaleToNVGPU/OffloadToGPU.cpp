@@ -232,7 +232,8 @@ struct OffloadToGPUPass
       }
     };
 
-    // Allocations and deallocations: managed memory.
+    // Allocations and deallocations: managed memory for now; those that no
+    // host code touches become device memory once the kernels are known.
     SmallVector<Operation *> allocs;
     func.walk([&](Operation *op) {
       if (isa<memref::AllocOp, memref::AllocaOp, memref::DeallocOp>(op))
@@ -263,7 +264,7 @@ struct OffloadToGPUPass
     }
 
     // Constants (memref.global) live in host memory: copy each into a
-    // managed buffer once, at entry.
+    // buffer once, at entry.
     SmallVector<memref::GetGlobalOp> globals;
     func.walk([&](memref::GetGlobalOp g) { globals.push_back(g); });
     for (memref::GetGlobalOp g : globals) {
