@@ -14,6 +14,7 @@
 // buffers. docs/gpu.md, "The whole step on the GPU".
 //
 //===----------------------------------------------------------------------===//
+#include "Buffers.h"
 #include "unit-scale/Conversion/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -36,15 +37,9 @@ namespace mlir::uscale {
 } // namespace mlir::uscale
 
 using namespace mlir;
+using mlir::uscale::nvgpu_lowering::rootBuffer;
 
 namespace {
-
-/// The buffer a view (cast, subview, reshape) of `v` is a view of.
-Value rootBuffer(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
-}
 
 /// Buffers some op of `func` may write: what memory-effect interfaces say,
 /// and every memref operand of an op that says nothing (a call).

@@ -9,6 +9,7 @@
 // bit-identical. Passes.td has the conditions.
 //
 //===----------------------------------------------------------------------===//
+#include "Buffers.h"
 #include "unit-scale/Conversion/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -22,14 +23,9 @@ namespace mlir::uscale {
 } // namespace mlir::uscale
 
 using namespace mlir;
+using mlir::uscale::nvgpu_lowering::rootBuffer;
 
 namespace {
-
-Value rootOf(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
-}
 
 /// The load/store pair of `loop`'s body that reads and writes one element
 /// at indices fixed for the whole loop, with nothing else in the loop
@@ -56,14 +52,14 @@ std::pair<memref::LoadOp, memref::StoreOp> accumulator(scf::ForOp loop) {
     if (!load)
       continue;
     // Nothing else in the loop may reach the buffer (through any view).
-    Value root = rootOf(mem);
+    Value root = rootBuffer(mem);
     bool alone = !loop.getBody()
                       ->walk([&](Operation *inner) {
                         if (inner == load || inner == store)
                           return WalkResult::advance();
                         for (Value v : inner->getOperands())
                           if (isa<MemRefType>(v.getType()) &&
-                              rootOf(v) == root)
+                              rootBuffer(v) == root)
                             return WalkResult::interrupt();
                         return WalkResult::advance();
                       })

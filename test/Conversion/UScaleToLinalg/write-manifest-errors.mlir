@@ -3,11 +3,19 @@
 // RUN: unit-scale-opt %s --uscale-write-manifest='file=%t.json optimizer=sgd' -o /dev/null
 // RUN: FileCheck %s --check-prefix=SGD < %t.json
 // RUN: not unit-scale-opt %s --uscale-write-manifest='file=%t.json optimizer=sgd device=tpu' 2>&1 | FileCheck %s --check-prefix=DEVICE
+// RUN: not unit-scale-opt %s --uscale-write-manifest='file=%t.json optimizer=sgd memory=device' 2>&1 | FileCheck %s --check-prefix=MEMORY
+// RUN: unit-scale-opt %s --uscale-write-manifest='file=%t.dev.json optimizer=sgd device=gpu memory=device' -o /dev/null
+// RUN: FileCheck %s --check-prefix=DEVMEM < %t.dev.json
 
 // NOFILE: uscale-write-manifest: the file option is required
 // MISMATCH: 'func.func' op has 3 results; a train step with 2 parameters and optimizer=adam has 7 (is the optimizer option the one given to uscale-autodiff?)
 
 // DEVICE: uscale-write-manifest: unknown device 'tpu' (expected cpu or gpu)
+
+// Device memory only for a GPU library (an offloaded one).
+// MEMORY: uscale-write-manifest: memory 'device' (expected host, or device with device=gpu)
+// DEVMEM: "device": "gpu",
+// DEVMEM-NEXT: "memory": "device",
 
 // SGD: "optimizer": "sgd"
 // SGD-NEXT: "device": "cpu"
