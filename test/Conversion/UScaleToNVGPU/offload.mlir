@@ -105,5 +105,28 @@ func.func @long(%x: memref<1048576xf32>) {
   return
 }
 
+// Calls: the FP8 GEMM host entries only cuMemcpy their operands, so a
+// buffer passed to one stays device memory; a buffer passed to any other
+// function may be read on the host, so it is managed memory.
+// CHECK-LABEL: func.func @calls
+// CHECK-DAG: %[[DEV:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<128x128xf32>
+// CHECK-DAG: %[[HOST:.*]] = gpu.alloc  host_shared () : memref<128x128xf32>
+// CHECK: call @uscale_fp8_matmul_fwd(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+// CHECK: call @inspect(
+func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32) -> i32
+func.func private @inspect(memref<128x128xf32>)
+func.func @calls() {
+  %f = arith.constant false
+  %a = arith.constant 1.0 : f32
+  %dev = memref.alloc() : memref<128x128xf32>
+  %host = memref.alloc() : memref<128x128xf32>
+  %d = memref.cast %dev : memref<128x128xf32> to memref<?x?xf32>
+  %s = func.call @uscale_fp8_matmul_fwd(%d, %f, %d, %f, %d, %a) : (memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32) -> i32
+  func.call @inspect(%host) : (memref<128x128xf32>) -> ()
+  memref.dealloc %dev : memref<128x128xf32>
+  memref.dealloc %host : memref<128x128xf32>
+  return
+}
+
 // A block size above 1024 threads would not launch.
 // BAD: error: uscale-offload-to-gpu: block-size must be in [1, 1024], not 2048
