@@ -52,6 +52,9 @@ struct GemmPlan {
   Value bias; // uscale.linear's bias, or null
 };
 
+/// Host entries of the FP8 GEMMs are named <prefix><variant>[_n128].
+constexpr llvm::StringLiteral kHostEntryPrefix = "uscale_fp8_matmul_";
+
 /// The attribute on a host entry declaration that says which template
 /// instance defines it: {variant = "fwd", a = "e4m3", b = "e4m3",
 /// tile_n = 256}.

@@ -50,7 +50,7 @@ LogicalResult instantiate(ModuleOp module, func::FuncOp decl) {
   if (!decl.isDeclaration() || !fa || !fb ||
       !llvm::is_contained({"fwd", "dgrad", "wgrad"}, variant) ||
       (tileN != 256 && tileN != 128) ||
-      decl.getName() != "uscale_fp8_matmul_" + name)
+      decl.getName() != (kHostEntryPrefix + name).str())
     return decl.emitError()
            << "uscale-nvgpu-instantiate: expected a declaration "
               "@uscale_fp8_matmul_<fwd|dgrad|wgrad>[_n128] with "
@@ -83,7 +83,7 @@ LogicalResult instantiate(ModuleOp module, func::FuncOp decl) {
       return failure();
   }
   return addTemplateInstance(module, Template::Fp8MatmulHost,
-                             "uscale_fp8_matmul_" + name,
+                             (kHostEntryPrefix + name).str(),
                              {{"NAME", name},
                               {"A_FMT", formatName(*fa).str()},
                               {"B_FMT", formatName(*fb).str()}},

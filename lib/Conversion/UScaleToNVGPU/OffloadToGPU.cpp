@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Buffers.h"
+#include "GemmMatch.h"
 #include "unit-scale/Conversion/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -37,6 +38,7 @@ namespace mlir::uscale {
 } // namespace mlir::uscale
 
 using namespace mlir;
+using mlir::uscale::nvgpu_lowering::kHostEntryPrefix;
 using mlir::uscale::nvgpu_lowering::rootBuffer;
 
 namespace {
@@ -89,24 +91,32 @@ Value allocLike(OpBuilder &b, Location loc, Value like, bool emulate) {
   return allocBuffer(b, loc, plain, dynSizes, emulate);
 }
 
-/// gpu-to-llvm lowers only an asynchronous gpu.dealloc (on a stream): one
-/// on a fresh stream, waited for.
+/// gpu-to-llvm lowers gpu.dealloc, gpu.memcpy and device gpu.alloc only in
+/// their asynchronous form: `create(token type, stream)` builds the op on a
+/// fresh stream (`gpu.wait async`), and its token is waited for. Returns
+/// the op.
+template <typename CreateFn>
+Operation *onFreshStream(OpBuilder &b, Location loc, CreateFn &&create) {
+  Type token = gpu::AsyncTokenType::get(b.getContext());
+  Value stream =
+      gpu::WaitOp::create(b, loc, token, ValueRange()).getAsyncToken();
+  Operation *op = create(token, stream);
+  gpu::WaitOp::create(b, loc, Type(), ValueRange{op->getResults().back()});
+  return op;
+}
+
 void deallocBuffer(OpBuilder &b, Location loc, Value buf, bool emulate) {
   if (emulate) {
     memref::DeallocOp::create(b, loc, buf);
     return;
   }
-  Type token = gpu::AsyncTokenType::get(b.getContext());
-  Value stream =
-      gpu::WaitOp::create(b, loc, token, ValueRange()).getAsyncToken();
-  Value done = gpu::DeallocOp::create(b, loc, token, ValueRange{stream}, buf)
-                   .getAsyncToken();
-  gpu::WaitOp::create(b, loc, Type(), ValueRange{done});
+  onFreshStream(b, loc, [&](Type token, Value stream) -> Operation * {
+    return gpu::DeallocOp::create(b, loc, token, ValueRange{stream}, buf);
+  });
 }
 
-/// Copies `src` to `dst`: a cuMemcpy (gpu-to-llvm lowers only the
-/// asynchronous form: on a fresh stream, waited for) when both are
-/// contiguous, else (or with `emulate`) a host copy.
+/// Copies `src` to `dst`: a cuMemcpy when both are contiguous, else (or
+/// with `emulate`) a host copy.
 void copyBuffer(OpBuilder &b, Location loc, Value src, Value dst,
                 bool emulate) {
   auto contiguous = [](Value v) {
@@ -116,13 +126,9 @@ void copyBuffer(OpBuilder &b, Location loc, Value src, Value dst,
     memref::CopyOp::create(b, loc, src, dst);
     return;
   }
-  Type token = gpu::AsyncTokenType::get(b.getContext());
-  Value stream =
-      gpu::WaitOp::create(b, loc, token, ValueRange()).getAsyncToken();
-  Value done =
-      gpu::MemcpyOp::create(b, loc, token, ValueRange{stream}, dst, src)
-          .getAsyncToken();
-  gpu::WaitOp::create(b, loc, Type(), ValueRange{done});
+  onFreshStream(b, loc, [&](Type token, Value stream) -> Operation * {
+    return gpu::MemcpyOp::create(b, loc, token, ValueRange{stream}, dst, src);
+  });
 }
 
 /// Whether `op` runs on the host: it is not inside a loop mapped to GPU
@@ -152,7 +158,7 @@ bool hostTouches(Value buf) {
               memref::ExtractStridedMetadataOp>(user))
         continue;
       if (auto call = dyn_cast<func::CallOp>(user);
-          call && call.getCallee().starts_with("uscale_fp8_matmul_"))
+          call && call.getCallee().starts_with(kHostEntryPrefix))
         continue;
       if (runsOnHost(user))
         return true;
@@ -161,18 +167,18 @@ bool hostTouches(Value buf) {
   return false;
 }
 
-/// Replaces a managed allocation by a device allocation (asynchronous, as
-/// gpu-to-llvm requires for those: on a fresh stream, waited for).
+/// Replaces a managed allocation by a device allocation.
 void makeDeviceBuffer(IRRewriter &rw, gpu::AllocOp alloc) {
   Location loc = alloc.getLoc();
   rw.setInsertionPoint(alloc);
-  Type token = gpu::AsyncTokenType::get(rw.getContext());
-  Value stream =
-      gpu::WaitOp::create(rw, loc, token, ValueRange()).getAsyncToken();
-  auto device = gpu::AllocOp::create(
-      rw, loc, alloc.getMemref().getType(), token, ValueRange{stream},
-      alloc.getDynamicSizes(), alloc.getSymbolOperands(), /*hostShared=*/false);
-  gpu::WaitOp::create(rw, loc, Type(), ValueRange{device.getAsyncToken()});
+  auto device = cast<gpu::AllocOp>(
+      onFreshStream(rw, loc, [&](Type token, Value stream) -> Operation * {
+        return gpu::AllocOp::create(rw, loc, alloc.getMemref().getType(),
+                                    token, ValueRange{stream},
+                                    alloc.getDynamicSizes(),
+                                    alloc.getSymbolOperands(),
+                                    /*hostShared=*/false);
+      }));
   rw.replaceAllUsesWith(alloc.getMemref(), device.getMemref());
   rw.eraseOp(alloc);
 }

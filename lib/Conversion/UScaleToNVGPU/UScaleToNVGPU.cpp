@@ -36,7 +36,7 @@ namespace {
 /// One host entry per variant and tile width: uscale_fp8_matmul_fwd (N a
 /// multiple of 256), uscale_fp8_matmul_fwd_n128 (of 128 only).
 std::string hostEntryName(const GemmPlan &plan) {
-  return ("uscale_fp8_matmul_" + variantName(plan.variant) +
+  return (kHostEntryPrefix + variantName(plan.variant) +
           tileSuffix(tileWidth(plan.n)))
       .str();
 }
