@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 using namespace uscale::rt;
 
@@ -33,11 +34,22 @@ uint64_t blockCacheLimit() {
   return mb << 20;
 }
 
+/// Streams handed back by mgpuStreamDestroy, handed out again by
+/// mgpuStreamCreate: generated code makes a stream for each chain of
+/// launches (uscale-gpu-async-launches), dozens per train step. A stream
+/// given back may still hold work; reusing it only orders new work after
+/// that work.
+struct StreamPool {
+  std::mutex mutex;
+  std::vector<CUstream> free;
+};
+
 struct DeviceState {
   CUcontext context = nullptr;
   int maxSharedOptIn = -1; // bytes, -1 until queried
   TensorMapCache tensorMaps;
   BlockCache blocks{blockCacheLimit()};
+  StreamPool streams;
 };
 
 struct Runtime {
@@ -289,8 +301,17 @@ bool memrefHostRange(int64_t rank, void *descriptor, int64_t elementSize,
 //===----------------------------------------------------------------------===//
 
 extern "C" void *mgpuStreamCreate() {
-  if (!enter(__func__))
+  DeviceState *state = enter(__func__);
+  if (!state)
     return nullptr;
+  {
+    std::lock_guard<std::mutex> lock(state->streams.mutex);
+    if (!state->streams.free.empty()) {
+      CUstream stream = state->streams.free.back();
+      state->streams.free.pop_back();
+      return stream;
+    }
+  }
   CUstream stream = nullptr;
   if (!check(runtime().api.cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING),
              __func__, "cuStreamCreate"))
@@ -299,10 +320,11 @@ extern "C" void *mgpuStreamCreate() {
 }
 
 extern "C" void mgpuStreamDestroy(void *stream) {
-  if (!enter(__func__) || !stream)
+  DeviceState *state = enter(__func__);
+  if (!state || !stream)
     return;
-  check(runtime().api.cuStreamDestroy(asStream(stream)), __func__,
-        "cuStreamDestroy");
+  std::lock_guard<std::mutex> lock(state->streams.mutex);
+  state->streams.free.push_back(asStream(stream));
 }
 
 extern "C" void mgpuStreamSynchronize(void *stream) {

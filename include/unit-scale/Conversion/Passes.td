@@ -154,6 +154,95 @@ def PromoteAccumulators : Pass<"uscale-promote-accumulators", "::mlir::func::Fun
                            "::mlir::scf::SCFDialect"];
 }
 
+def GpuAtomicAccumulate : Pass<"uscale-gpu-atomic-accumulate", "::mlir::func::FuncOp"> {
+  let summary = "Parallelize scatter-adds with atomic adds (GPU)";
+  let description = [{
+    The embedding gradient is a scatter-add: `out[ids[t], d] += g[t, d]`.
+    Tokens may repeat, so the lowering runs the tokens in order, in a
+    sequential loop nest inside the parallel loop over `d`: on the GPU,
+    1024 threads each adding 2048 values one after the other (0.5 ms on an
+    H100, the step's longest kernel). This pass turns such a nest into one
+    parallel loop over all its dimensions whose body adds with
+    `memref.atomic_rmw addf`.
+
+    Matched: an outermost `scf.parallel` whose body is a perfect nest of
+    `scf.for` loops (no results; bounds defined outside the nest; other ops
+    only before the inner loop, and free of writes), whose innermost body
+    writes memory once: `memref.store (addf (memref.load M[i]), v), M[i]`,
+    the load used only there, and nothing else in the nest reading the
+    buffer behind `M`. The additions into one element then happen in an
+    order the hardware picks, so sums may differ in the last bits from run
+    to run (as with PyTorch's atomic `index_add_`). With the emulated
+    offload the parallel loop runs in order on the CPU: the same additions
+    in the same order as before. Runs before `uscale-offload-to-gpu`.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp"> {
+  let summary = "Map short, long reductions to one warp per output (GPU)";
+  let description = [{
+    After `uscale-promote-accumulators`, a reduction is an `scf.parallel`
+    over its outputs whose body loads the output, carries it through a
+    (possibly nested) `scf.for` reduction, and stores it. The offload maps
+    one thread to each output, so a layer norm's 2048 row sums of 1024
+    elements use 2048 threads, each reading its row alone (uncoalesced,
+    latency bound: 50-100 us on an H100, where the data takes 3 us to read).
+
+    This pass maps such a loop to one warp per output instead, when it has
+    at most `max-outputs` outputs and at least `min-length` iterations per
+    output: the warp's lanes split the reduction (lane `l` takes iterations
+    `l, l+32, ...` of the flattened nest, so a row is read coalesced), each
+    lane reduces its share from the operation's identity, a butterfly of
+    `gpu.shuffle xor` combines the lanes, and lane 0 combines the result
+    with the output's old value and stores it. The loop becomes the
+    `scf.parallel` pair (blocks of warps, mapped to `block_x` and
+    `thread_x`) that `uscale-offload-to-gpu` leaves as it is.
+
+    Handled: `arith.addf`, `maximumf`, `minimumf`, `maxnumf` and `minnumf`
+    of the accumulator and a value computed without it; static bounds; a
+    body that writes no memory. The order of the additions changes (a
+    tree instead of a sequence), so sums differ from the CPU's in the last
+    bits. Part of `uscale-lower-to-gpu{offload}` (not of the emulated
+    offload: the shuffles need a GPU).
+  }];
+  let options = [
+    Option<"maxOutputs", "max-outputs", "int64_t", /*default=*/"65536",
+           "Map to warps only loops with at most this many outputs (beyond, "
+           "one thread per output already fills the GPU)">,
+    Option<"minLength", "min-length", "int64_t", /*default=*/"64",
+           "Map to warps only reductions of at least this many iterations">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def GpuAsyncLaunches : Pass<"uscale-gpu-async-launches", "::mlir::func::FuncOp"> {
+  let summary = "Chain a host function's kernel launches on one stream";
+  let description = [{
+    `gpu.launch_func` without a token is synchronous: its lowering creates
+    a stream, launches, waits and destroys the stream. A train step has
+    hundreds of launches, so the GPU idles between kernels while the host
+    waits and launches the next one. This pass puts consecutive GPU work of
+    a block on one stream, in program order: each synchronous launch, and
+    each `gpu.alloc`, `gpu.dealloc`, `gpu.memcpy` and `gpu.memset` in the
+    form `uscale-offload-to-gpu` emits (on a fresh stream, then waited
+    for), becomes asynchronous, depending on the previous one's token. The
+    chain is waited for (`gpu.wait`) before the first op that may touch
+    memory on the host: a host load or store, a call (the FP8 GEMM host
+    entries), an op with regions, the terminator; ops without memory
+    effects (index math, views, asserts) and managed allocations do not
+    break it. Same operations in the same order on one stream: results do
+    not change. Freed blocks the runtime reuses (its block cache) are only
+    reused by work later on the same stream, or after a wait. Runs after
+    `gpu-kernel-outlining`, in `uscale-lower-to-gpu{offload}`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
   let summary = "Run the FP8 GEMMs of a train step on the Hopper FP8 kernels";
   let description = [{

@@ -55,11 +55,15 @@ inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
 }
 
 /// The loop stage of offloading: parallel loops outside, linalg to parallel
-/// loops, accumulators in registers, then uscale-offload-to-gpu (with
-/// `emulate`, in host memory).
+/// loops, accumulators in registers, scatter-adds as atomic adds, reductions
+/// to warps (not with `emulate`: warp shuffles have no host form), then
+/// uscale-offload-to-gpu (with `emulate`, in host memory).
 inline std::string offloadLoopsText(int64_t blockSize, bool emulate) {
-  return "func.func(uscale-gpu-loop-order,convert-linalg-to-parallel-loops,"
-         "uscale-promote-accumulators),"
+  return std::string("func.func(uscale-gpu-loop-order,"
+                     "convert-linalg-to-parallel-loops,"
+                     "uscale-promote-accumulators,"
+                     "uscale-gpu-atomic-accumulate") +
+         (emulate ? ")," : ",uscale-gpu-map-reductions),") +
          "uscale-offload-to-gpu{block-size=" +
          std::to_string(blockSize) + (emulate ? " emulate=true}," : "},");
 }

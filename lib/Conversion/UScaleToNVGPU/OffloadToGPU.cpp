@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 #include "Buffers.h"
 #include "GemmMatch.h"
+#include "LoopMapping.h"
 #include "unit-scale/Conversion/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -39,6 +40,7 @@ namespace mlir::uscale {
 
 using namespace mlir;
 using mlir::uscale::nvgpu_lowering::kHostEntryPrefix;
+using mlir::uscale::nvgpu_lowering::mapTo;
 using mlir::uscale::nvgpu_lowering::rootBuffer;
 
 namespace {
@@ -183,14 +185,6 @@ void makeDeviceBuffer(IRRewriter &rw, gpu::AllocOp alloc) {
   rw.eraseOp(alloc);
 }
 
-/// Maps the one dimension of `loop` to `proc` (identity map and bound).
-LogicalResult mapTo(scf::ParallelOp loop, gpu::Processor proc) {
-  MLIRContext *ctx = loop.getContext();
-  AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
-  return gpu::setMappingAttr(
-      loop, {gpu::ParallelLoopDimMappingAttr::get(ctx, proc, id, id)});
-}
-
 struct OffloadToGPUPass
     : public uscale::impl::OffloadToGPUBase<OffloadToGPUPass> {
   using OffloadToGPUBase::OffloadToGPUBase;
@@ -277,12 +271,15 @@ struct OffloadToGPUPass
       freeAtReturns(buf);
     }
 
-    // Loops. Only the outermost parallel loops are mapped; a parallel loop
-    // with reductions (results) stays on the host, on managed memory.
+    // Loops. Only the outermost parallel loops are mapped, and those not
+    // mapped already (uscale-gpu-map-reductions); a parallel loop with
+    // reductions (results) stays on the host, on managed memory.
     SmallVector<scf::ParallelOp> parallels;
     SmallVector<scf::ForOp> sequential;
     for (Operation &op : body) {
-      if (auto p = dyn_cast<scf::ParallelOp>(op); p && p.getNumResults() == 0)
+      if (auto p = dyn_cast<scf::ParallelOp>(op);
+          p && p.getNumResults() == 0 &&
+          !p->hasAttr(gpu::getMappingAttrName()))
         parallels.push_back(p);
       else if (auto f = dyn_cast<scf::ForOp>(op);
                f && f.getNumResults() == 0 && touchesMemory(f))

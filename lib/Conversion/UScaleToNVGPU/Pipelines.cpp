@@ -32,8 +32,14 @@ std::string lowerToGpuText(const mlir::uscale::UScaleLowerToGPUOptions &o) {
       /*cpuGemms=*/hostGemms,
       /*cpuLoopOrder=*/!hostGemms && !o.offload, o.aot);
   if (o.offload)
+    // Canonicalization before outlining folds the launch's index math
+    // (bounds, trip counts, delinearization divisors) to constants, which
+    // outlining then sinks into the kernel: a division by a kernel argument
+    // is a 64-bit division routine per index, by a constant a shift.
     p += mlir::uscale::offloadLoopsText(o.blockSize, /*emulate=*/false) +
-         "func.func(convert-parallel-loops-to-gpu),gpu-kernel-outlining,";
+         "func.func(convert-parallel-loops-to-gpu,canonicalize,cse),"
+         "gpu-launch-sink-index-computations,"
+         "gpu-kernel-outlining,func.func(uscale-gpu-async-launches),";
   else
     p += "convert-linalg-to-loops,";
   // Host math to LLVM and libm. With offload the host has none left (every
