@@ -307,7 +307,15 @@ def NVGPUInstantiate : Pass<"uscale-nvgpu-instantiate", "::mlir::ModuleOp"> {
     `gpu.container_module`. Run it after bufferization and buffer
     deallocation (whose ownership analysis rejects the GPU host code's ops),
     before `gpu-lower-to-nvvm-pipeline`; `uscale-lower-to-gpu` does all of it.
+    With `device-operands` the host entries take their f32 operands in
+    device memory and cast them in place (the whole step on the GPU);
+    without, they copy them from host memory first (`--host-ops`).
   }];
+  let options = [
+    Option<"deviceOperands", "device-operands", "bool", /*default=*/"false",
+           "The GEMM operands are device memory: cast them in place instead "
+           "of copying them to the device first">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::gpu::GPUDialect", "::mlir::LLVM::LLVMDialect",

@@ -32,7 +32,8 @@ namespace {
 
 
 /// Replaces the declaration `decl` by its template instances.
-LogicalResult instantiate(ModuleOp module, func::FuncOp decl) {
+LogicalResult instantiate(ModuleOp module, func::FuncOp decl,
+                          bool deviceOperands) {
   auto kernel = dyn_cast<DictionaryAttr>(decl->getAttr(kFp8GemmAttr));
   auto str = [&](StringRef key) -> StringRef {
     if (!kernel)
@@ -86,7 +87,9 @@ LogicalResult instantiate(ModuleOp module, func::FuncOp decl) {
                              (kHostEntryPrefix + name).str(),
                              {{"NAME", name},
                               {"A_FMT", formatName(*fa).str()},
-                              {"B_FMT", formatName(*fb).str()}},
+                              {"B_FMT", formatName(*fb).str()},
+                              {"DEVICE_OPERANDS",
+                               deviceOperands ? "true" : "false"}},
                              loc);
 }
 
@@ -101,7 +104,7 @@ struct NVGPUInstantiatePass
       if (fn->hasAttr(kFp8GemmAttr))
         decls.push_back(fn);
     for (func::FuncOp decl : decls)
-      if (failed(instantiate(module, decl)))
+      if (failed(instantiate(module, decl, deviceOperands)))
         return signalPassFailure();
   }
 };
