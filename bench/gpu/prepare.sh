@@ -45,7 +45,7 @@ for spec in "${VARIANTS[@]}"; do
   echo "== $v ($a x $b -> kind $kind, 128 x $bn tiles, $stages stages)"
   python3 "$ROOT/utils/instantiate-template.py" "$TEMPLATE" NAME="$v" \
     A_ELT="$a" B_ELT="$b" OUT_KIND="$kind" OUT_BYTES="$bytes" BN="$bn" \
-    STAGES="$stages" LDC=$((bn + 8)) -o "$OUT/src/$v.mlir"
+    STAGES="$stages" LDC=$((bn + 8)) SYNC=true -o "$OUT/src/$v.mlir"
   # PTX (for inspection and the cubin used by direct launches).
   "$LLVM_BIN/mlir-opt" "$OUT/src/$v.mlir" "$PIPE cubin-format=isa" \
     -o "$OUT/src/$v.isa.mlir"

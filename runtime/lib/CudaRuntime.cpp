@@ -34,14 +34,16 @@ uint64_t blockCacheLimit() {
   return mb << 20;
 }
 
-/// Streams handed back by mgpuStreamDestroy, handed out again by
-/// mgpuStreamCreate: generated code makes a stream for each chain of
-/// launches (uscale-gpu-async-launches), dozens per train step. A stream
-/// given back may still hold work; reusing it only orders new work after
-/// that work.
-struct StreamPool {
+/// The device's one stream. mgpuStreamCreate hands it out every time and
+/// mgpuStreamDestroy keeps it: all GPU work of a process runs in the order
+/// the host enqueued it, whatever stream the generated code asked for.
+/// Generated code relies on that (docs/gpu.md, "Streams"): it waits only
+/// where the host reads device data or returns, not between GPU steps that
+/// MLIR's stream-per-token model would have to order with waits (an FP8
+/// GEMM host entry called in the middle of a chain of launches).
+struct SharedStream {
   std::mutex mutex;
-  std::vector<CUstream> free;
+  CUstream stream = nullptr;
 };
 
 struct DeviceState {
@@ -49,7 +51,7 @@ struct DeviceState {
   int maxSharedOptIn = -1; // bytes, -1 until queried
   TensorMapCache tensorMaps;
   BlockCache blocks{blockCacheLimit()};
-  StreamPool streams;
+  SharedStream shared;
 };
 
 struct Runtime {
@@ -304,28 +306,17 @@ extern "C" void *mgpuStreamCreate() {
   DeviceState *state = enter(__func__);
   if (!state)
     return nullptr;
-  {
-    std::lock_guard<std::mutex> lock(state->streams.mutex);
-    if (!state->streams.free.empty()) {
-      CUstream stream = state->streams.free.back();
-      state->streams.free.pop_back();
-      return stream;
-    }
-  }
-  CUstream stream = nullptr;
-  if (!check(runtime().api.cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING),
+  std::lock_guard<std::mutex> lock(state->shared.mutex);
+  if (!state->shared.stream &&
+      !check(runtime().api.cuStreamCreate(&state->shared.stream,
+                                          CU_STREAM_NON_BLOCKING),
              __func__, "cuStreamCreate"))
-    return nullptr;
-  return stream;
+    state->shared.stream = nullptr;
+  return state->shared.stream;
 }
 
-extern "C" void mgpuStreamDestroy(void *stream) {
-  DeviceState *state = enter(__func__);
-  if (!state || !stream)
-    return;
-  std::lock_guard<std::mutex> lock(state->streams.mutex);
-  state->streams.free.push_back(asStream(stream));
-}
+/// The shared stream lives as long as the process.
+extern "C" void mgpuStreamDestroy(void * /*stream*/) {}
 
 extern "C" void mgpuStreamSynchronize(void *stream) {
   if (!enter(__func__))

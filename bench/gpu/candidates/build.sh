@@ -36,7 +36,7 @@ for spec in "${CANDIDATES[@]}"; do
   (( smem < 128 * ldc * 4 )) && smem=$((128 * ldc * 4))
   python3 "$ROOT/utils/instantiate-template.py" "$TEMPLATE" NAME="$name" \
     A_ELT="$a" B_ELT="$b" OUT_KIND="$kind" OUT_BYTES="$bytes" BN="$bn" \
-    STAGES="$stages" LDC="$ldc" -o "$OUT/src/$name.mlir"
+    STAGES="$stages" LDC="$ldc" SYNC=true -o "$OUT/src/$name.mlir"
   "$LLVM_BIN/mlir-opt" "$OUT/src/$name.mlir" "$PIPE" -o "$OUT/src/$name.isa.mlir"
   python3 "$ROOT/utils/extract-gpu-binary.py" "$OUT/src/$name.isa.mlir" \
     -o "$OUT/$name.ptx"

@@ -239,7 +239,19 @@ def GpuAsyncLaunches : Pass<"uscale-gpu-async-launches", "::mlir::func::FuncOp">
     not change. Freed blocks the runtime reuses (its block cache) are only
     reused by work later on the same stream, or after a wait. Runs after
     `gpu-kernel-outlining`, in `uscale-lower-to-gpu{offload}`.
+
+    With `shared-stream` (the project's runtime: every stream it hands out
+    is the device's one stream, so all GPU work runs in the order it was
+    enqueued) a call to an FP8 GEMM host entry (a declaration with a
+    `uscale.fp8_gemm` attribute, instantiated later with operands in device
+    memory) does not end the chain either: the entry only enqueues work,
+    which runs after the chain's and before what follows.
   }];
+  let options = [
+    Option<"sharedStream", "shared-stream", "bool", /*default=*/"false",
+           "All streams are one in-order stream (the project's runtime): "
+           "FP8 GEMM host entry calls do not end a chain">
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 

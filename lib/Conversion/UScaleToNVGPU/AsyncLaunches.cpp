@@ -4,9 +4,11 @@
 // the host may touch memory. Passes.td has the contract.
 //
 //===----------------------------------------------------------------------===//
+#include "GemmMatch.h"
 #include "unit-scale/Conversion/Passes.h"
 
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -17,6 +19,7 @@ namespace mlir::uscale {
 } // namespace mlir::uscale
 
 using namespace mlir;
+using mlir::uscale::nvgpu_lowering::kFp8GemmAttr;
 
 namespace {
 
@@ -45,7 +48,18 @@ bool hostIndependent(Operation *op) {
   return alloc && !alloc.getAsyncToken() && alloc.getAsyncDependencies().empty();
 }
 
-void chainBlock(Block &block) {
+/// Whether `op` calls an FP8 GEMM host entry, which only enqueues GPU work
+/// (on the shared stream, after the chain's).
+bool callsGemmEntry(Operation *op) {
+  auto call = dyn_cast<func::CallOp>(op);
+  if (!call)
+    return false;
+  auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      op, call.getCalleeAttr());
+  return callee && callee->hasAttr(kFp8GemmAttr);
+}
+
+void chainBlock(Block &block, bool sharedStream) {
   Type tokenType = gpu::AsyncTokenType::get(block.getParentOp()->getContext());
   Value chain; // the last token of the pending chain, or null
   OpBuilder b(block.getParentOp()->getContext());
@@ -85,6 +99,7 @@ void chainBlock(Block &block) {
       wait->erase();
       chain = async.getAsyncToken();
     } else if (chain && !hostIndependent(op) &&
+               !(sharedStream && callsGemmEntry(op)) &&
                !(isa<gpu::WaitOp>(op) &&
                  cast<gpu::WaitOp>(op).getAsyncDependencies().empty() &&
                  cast<gpu::WaitOp>(op).getAsyncToken())) {
@@ -97,9 +112,10 @@ void chainBlock(Block &block) {
 
 struct GpuAsyncLaunchesPass
     : public uscale::impl::GpuAsyncLaunchesBase<GpuAsyncLaunchesPass> {
+  using GpuAsyncLaunchesBase::GpuAsyncLaunchesBase;
   void runOnOperation() override {
     for (Block &block : getOperation().getBody())
-      chainBlock(block);
+      chainBlock(block, sharedStream);
   }
 };
 } // namespace

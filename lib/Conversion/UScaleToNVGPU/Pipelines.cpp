@@ -39,7 +39,8 @@ std::string lowerToGpuText(const mlir::uscale::UScaleLowerToGPUOptions &o) {
     p += mlir::uscale::offloadLoopsText(o.blockSize, /*emulate=*/false) +
          "func.func(convert-parallel-loops-to-gpu,canonicalize,cse),"
          "gpu-launch-sink-index-computations,"
-         "gpu-kernel-outlining,func.func(uscale-gpu-async-launches),";
+         "gpu-kernel-outlining,"
+         "func.func(uscale-gpu-async-launches{shared-stream=true}),";
   else
     p += "convert-linalg-to-loops,";
   // Host math to LLVM and libm. With offload the host has none left (every

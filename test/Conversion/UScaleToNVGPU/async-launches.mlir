@@ -1,4 +1,5 @@
 // RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-async-launches))' | FileCheck %s
+// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-async-launches{shared-stream=true}))' | FileCheck %s --check-prefix=SHARED
 
 // What uscale-offload-to-gpu and convert-parallel-loops-to-gpu leave:
 // synchronous launches, and allocations, copies and frees each on a stream
@@ -101,6 +102,39 @@ module attributes {gpu.container_module} {
     scf.for %i = %c0 to %c4 step %c1 {
       gpu.launch_func @k::@k blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%buf : memref<256xf32>)
     }
+    return
+  }
+}
+
+// -----
+
+// With shared-stream (the project's runtime: one in-order stream), a call
+// to an FP8 GEMM host entry only enqueues work after the chain's: the chain
+// runs on across it. Another call still ends it.
+// CHECK-LABEL: func.func @gemm_call
+// CHECK: gpu.wait [
+// CHECK-NEXT: call @uscale_fp8_matmul_fwd
+// SHARED-LABEL: func.func @gemm_call
+// SHARED: %[[S:.*]] = gpu.wait async
+// SHARED-NEXT: %[[T:.*]] = gpu.launch_func async [%[[S]]]
+// SHARED-NEXT: call @uscale_fp8_matmul_fwd
+// SHARED-NEXT: %[[T2:.*]] = gpu.launch_func async [%[[T]]]
+// SHARED-NEXT: gpu.wait [%[[T2]]]
+// SHARED-NEXT: call @other
+module attributes {gpu.container_module} {
+  gpu.module @k {
+    gpu.func @k(%a: memref<256xf32>) kernel {
+      gpu.return
+    }
+  }
+  func.func private @uscale_fp8_matmul_fwd(memref<256xf32>) -> i32 attributes {uscale.fp8_gemm = {variant = "fwd", a = "e4m3", b = "e4m3", tile_n = 256 : i64}}
+  func.func private @other(memref<256xf32>)
+  func.func @gemm_call(%buf: memref<256xf32>) {
+    %c1 = arith.constant 1 : index
+    gpu.launch_func @k::@k blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%buf : memref<256xf32>)
+    %r = call @uscale_fp8_matmul_fwd(%buf) : (memref<256xf32>) -> i32
+    gpu.launch_func @k::@k blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%buf : memref<256xf32>)
+    call @other(%buf) : (memref<256xf32>) -> ()
     return
   }
 }
