@@ -295,7 +295,11 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
   let options = [
     Option<"fallback", "fallback", "bool", /*default=*/"false",
            "Leave FP8 GEMMs the kernels cannot run on the host path with a "
-           "remark, instead of failing">
+           "remark, instead of failing">,
+    Option<"wave", "wave", "int64_t", /*default=*/"132",
+           "CTAs in one wave of the target GPU (an H100's SMs): the 128 x 256 "
+           "tile is used only where it makes at least this many, else the "
+           "128 x 128 one (twice as many CTAs)">
   ];
   let statistics = [
     Statistic<"numGemms", "num-gemms", "FP8 GEMMs moved to the GPU kernels">

@@ -44,10 +44,14 @@ struct KernelOperand {
 /// C[M, N] = alpha * sum_k A[m, k] * B[n, k] (+ alpha * bias[n]). A's
 /// source may have rank 3 or more ([..., K], M the product of the leading
 /// dimensions); the op's result then has the same leading dimensions.
+/// The kernels' tile: M, N and K must be multiples of it.
+constexpr int64_t kTile = 128;
+
 struct GemmPlan {
   GemmVariant variant;
   KernelOperand a, b;
   int64_t m = 0, n = 0, k = 0;
+  int64_t tileN = kTile; // the kernel instance's tile width (tileWidth)
   double alpha = 1.0;
   Value bias; // uscale.linear's bias, or null
 };
@@ -60,12 +64,15 @@ constexpr llvm::StringLiteral kHostEntryPrefix = "uscale_fp8_matmul_";
 /// tile_n = 256}.
 constexpr llvm::StringLiteral kFp8GemmAttr = "uscale.fp8_gemm";
 
-/// The kernels' tile: M, N and K must be multiples of it.
-constexpr int64_t kTile = 128;
-
-/// The kernel's tile width for an N: 256 when N allows it (the faster
-/// kernel, docs/gpu.md), else 128.
-inline int64_t tileWidth(int64_t n) { return n % 256 == 0 ? 256 : kTile; }
+/// The kernel's tile width for an M x N output: 256 (the faster kernel,
+/// docs/gpu.md) when N allows it and the 128 x 256 tiles make at least
+/// `wave` CTAs (132 on an H100: one per SM); else 128, which makes twice as
+/// many (a 2048 x 1024 output: 64 tiles of 128 x 256 left half the SMs
+/// idle).
+inline int64_t tileWidth(int64_t m, int64_t n, int64_t wave) {
+  bool fills = (m / kTile) * (n / 256) >= wave;
+  return n % 256 == 0 && fills ? 256 : kTile;
+}
 
 /// The template instance's name suffix for a tile width: "" for 256,
 /// "_n128" for 128 (fwd, fwd_n128, ...).

@@ -33,11 +33,11 @@ using namespace mlir::uscale::nvgpu_lowering;
 
 namespace {
 
-/// One host entry per variant and tile width: uscale_fp8_matmul_fwd (N a
-/// multiple of 256), uscale_fp8_matmul_fwd_n128 (of 128 only).
+/// One host entry per variant and tile width: uscale_fp8_matmul_fwd (128 x
+/// 256 tiles), uscale_fp8_matmul_fwd_n128 (128 x 128; tileWidth says which).
 std::string hostEntryName(const GemmPlan &plan) {
   return (kHostEntryPrefix + variantName(plan.variant) +
-          tileSuffix(tileWidth(plan.n)))
+          tileSuffix(plan.tileN))
       .str();
 }
 
@@ -59,7 +59,7 @@ LogicalResult declareHostEntry(ModuleOp module, const GemmPlan &plan,
       {b.getNamedAttr("variant", b.getStringAttr(variantName(plan.variant))),
        b.getNamedAttr("a", b.getStringAttr(formatName(plan.a.format))),
        b.getNamedAttr("b", b.getStringAttr(formatName(plan.b.format))),
-       b.getNamedAttr("tile_n", b.getI64IntegerAttr(tileWidth(plan.n)))});
+       b.getNamedAttr("tile_n", b.getI64IntegerAttr(plan.tileN))});
   if (Operation *existing = SymbolTable::lookupSymbolIn(module, name)) {
     auto fn = dyn_cast<func::FuncOp>(existing);
     if (fn && fn.getFunctionType() == type &&
@@ -188,7 +188,8 @@ struct UScaleToNVGPUPass
         }
         continue;
       }
-      const GemmPlan &plan = *match->plan;
+      GemmPlan &plan = *match->plan;
+      plan.tileN = tileWidth(plan.m, plan.n, wave);
       if (failed(declareHostEntry(module, plan, op->getLoc()))) {
         failedAny = true;
         continue;

@@ -1,4 +1,4 @@
-// RUN: unit-scale-opt %s -split-input-file --uscale-to-nvgpu --uscale-nvgpu-instantiate -verify-diagnostics | FileCheck %s
+// RUN: unit-scale-opt %s -split-input-file --uscale-to-nvgpu=wave=1 --uscale-nvgpu-instantiate -verify-diagnostics | FileCheck %s
 
 // uscale-nvgpu-instantiate defines the host entries uscale-to-nvgpu
 // declared, from the kernel templates: per variant and tile width the host

@@ -1,4 +1,4 @@
-// RUN: unit-scale-opt %s -split-input-file --uscale-to-nvgpu | FileCheck %s
+// RUN: unit-scale-opt %s -split-input-file --uscale-to-nvgpu=wave=1 | FileCheck %s
 
 // uscale-to-nvgpu on the three GEMMs of a unit-scaled linear layer, as
 // uscale-cast-fp8 leaves them: each becomes a call to its variant's host
