@@ -174,6 +174,31 @@ TEST(RuntimeGpu, BadPtxReportsTheJitLog) {
   EXPECT_NE(uscaleRuntimeTakeLastError(), 0);
 }
 
+// Generated code relies on one in-order stream for all work (docs/gpu.md,
+// "Streams"): every mgpuStreamCreate hands out the same stream, destroying
+// it keeps it, and work enqueued on two "streams" runs in enqueue order
+// without a wait in between.
+TEST(RuntimeGpu, OneStreamForAllWork) {
+  REQUIRE_GPU();
+  void *s1 = mgpuStreamCreate();
+  ASSERT_NE(s1, nullptr);
+  mgpuStreamDestroy(s1);
+  void *s2 = mgpuStreamCreate();
+  EXPECT_EQ(s1, s2);
+  const size_t n = 1 << 22;
+  void *a = mgpuMemAlloc(n * 4, s1, false);
+  void *b = mgpuMemAlloc(n * 4, s2, false);
+  mgpuMemset32(a, 9, n, s1);
+  mgpuMemcpy(b, a, n * 4, s2); // ordered after the memset: same stream
+  uint32_t last = 0;
+  mgpuMemcpy(&last, static_cast<char *>(b) + (n - 1) * 4, 4, s2);
+  mgpuStreamSynchronize(s2);
+  EXPECT_EQ(last, 9u);
+  mgpuMemFree(a, s1);
+  mgpuMemFree(b, s2);
+  EXPECT_EQ(uscaleRuntimeTakeLastError(), 0) << uscaleRuntimeLastErrorMessage();
+}
+
 TEST(RuntimeGpu, EventsOrderStreamsAndTime) {
   REQUIRE_GPU();
   void *s1 = mgpuStreamCreate(), *s2 = mgpuStreamCreate();
