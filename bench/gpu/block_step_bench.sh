@@ -12,7 +12,11 @@ set -u
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ART="${1:-$ROOT/device-carry/train-step}"
 LOG="${TRAIN_LOG:-$ROOT/bench/out/gpu/train-step}"
-STEPS="${BLOCK_STEPS:-8}"
+# As bench_torch_block.py times PyTorch: WARMUP steps first (the first
+# allocates its buffers; the GPU's clocks ramp up over the first few), then
+# the median of the rest.
+STEPS="${BLOCK_STEPS:-25}"
+WARMUP="${BLOCK_WARMUP:-5}"
 RUN="$ART/unit-scale-run"
 # train_step_check.sh may have rebuilt the runner for this machine.
 [[ -x "$LOG/rebuild/unit-scale-run" ]] && {
@@ -39,10 +43,10 @@ timeout 60 python3 "$ROOT/bench/gpu/bench_torch_block.py" --batch "$B" \
   tee "$LOG/block-torch.txt"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
 
-python3 - "$LOG/block-gpu.csv" "$LOG/block-torch.txt" "$((B * T))" <<'PY'
+python3 - "$LOG/block-gpu.csv" "$LOG/block-torch.txt" "$((B * T))" "$WARMUP" <<'PY'
 import csv, re, statistics, sys
 try:
-    rows = list(csv.DictReader(open(sys.argv[1])))[1:]  # step 1: warm-up
+    rows = list(csv.DictReader(open(sys.argv[1])))[int(sys.argv[4]):]
     ours = statistics.median(int(sys.argv[3]) / float(r["tokens_per_s"]) * 1e3
                              for r in rows)
     m = re.search(r"([0-9.]+) ms/step", open(sys.argv[2]).read())
@@ -50,7 +54,8 @@ try:
 except Exception as e:  # a side that did not run
     print(f"block step: no comparison ({e})")
     sys.exit(0)
-print(f"block step: unit-scale FP8 {ours:.2f} ms, PyTorch bf16 {torch_ms:.2f} ms, "
+print(f"block step: unit-scale FP8 {ours:.2f} ms (median of {len(rows)} steps "
+      f"after {sys.argv[4]}), PyTorch bf16 {torch_ms:.2f} ms, "
       f"ratio {ours / torch_ms:.2f}x (target: below 1)")
 PY
 echo "block status=$status"
