@@ -364,8 +364,9 @@ def OffloadToGPU : Pass<"uscale-offload-to-gpu", "::mlir::ModuleOp"> {
       GEMM host entries touch them, else CUDA managed memory (`gpu.alloc
       host_shared`).
 
-    Launches are synchronous, so host reads after a kernel see its
-    results. `uscale-lower-to-gpu{offload}` runs it (the library's manifest
+    Launches are synchronous here, so host reads after a kernel see its
+    results; `uscale-gpu-async-launches` later chains them on one stream
+    and keeps only the waits the host needs. `uscale-lower-to-gpu{offload}` runs it (the library's manifest
     then says `"memory": "device"`); docs/gpu.md has the memory model and
     what it costs.
   }];

@@ -23,6 +23,7 @@ namespace mlir::uscale {
 
 using namespace mlir;
 using mlir::uscale::nvgpu_lowering::rootBuffer;
+using mlir::uscale::nvgpu_lowering::writesNoMemory;
 
 namespace {
 
@@ -35,18 +36,6 @@ struct Scatter {
   arith::AddFOp add;
   memref::StoreOp store;
 };
-
-/// Whether `op` and what it contains write no memory.
-bool writesNothing(Operation *op) {
-  return !op->walk([](Operation *inner) {
-              if (isa<memref::LoadOp>(inner) ||
-                  inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
-                  isMemoryEffectFree(inner))
-                return WalkResult::advance();
-              return WalkResult::interrupt();
-            })
-              .wasInterrupted();
-}
 
 /// Whether some op in `op` (itself included) reads `buffer` through any
 /// view of it.
@@ -78,7 +67,7 @@ std::optional<Scatter> match(scf::ParallelOp p) {
       if (p.getRegion().isAncestor(bound.getParentRegion()))
         return std::nullopt; // defined inside the nest
     for (Operation &op : body->without_terminator())
-      if (&op != f && !writesNothing(&op))
+      if (&op != f && !writesNoMemory(&op))
         return std::nullopt;
     s.nest.push_back(f);
     body = f.getBody();
@@ -87,7 +76,7 @@ std::optional<Scatter> match(scf::ParallelOp p) {
     return std::nullopt;
   // The innermost body: one store of load + value to the loaded element.
   for (Operation &op : body->without_terminator()) {
-    if (writesNothing(&op))
+    if (writesNoMemory(&op))
       continue;
     auto store = dyn_cast<memref::StoreOp>(op);
     if (!store || s.store)

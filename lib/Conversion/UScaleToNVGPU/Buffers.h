@@ -1,13 +1,16 @@
 //===- Buffers.h - Buffers behind memref views ------------------*- C++ -*-===//
 //
 // Shared by the offload passes, which reason about which buffer an access
-// reaches through casts, subviews and reshapes.
+// reaches through casts, subviews and reshapes, and which ops write memory.
 //
 //===----------------------------------------------------------------------===//
 #ifndef USCALE_LIB_CONVERSION_USCALETONVGPU_BUFFERS_H
 #define USCALE_LIB_CONVERSION_USCALETONVGPU_BUFFERS_H
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::uscale::nvgpu_lowering {
@@ -17,6 +20,19 @@ inline Value rootBuffer(Value v) {
   while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
     v = view.getViewSource();
   return v;
+}
+
+/// Whether `op`, and every op it contains, at most reads memory: loads and
+/// ops without memory effects.
+inline bool writesNoMemory(Operation *op) {
+  return !op->walk([](Operation *inner) {
+              if (isa<memref::LoadOp>(inner) ||
+                  inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
+                  isMemoryEffectFree(inner))
+                return WalkResult::advance();
+              return WalkResult::interrupt();
+            })
+              .wasInterrupted();
 }
 
 } // namespace mlir::uscale::nvgpu_lowering

@@ -6,6 +6,7 @@
 // Passes.td has the contract; docs/gpu.md the measurements.
 //
 //===----------------------------------------------------------------------===//
+#include "Buffers.h"
 #include "LoopMapping.h"
 #include "unit-scale/Conversion/Passes.h"
 
@@ -24,6 +25,7 @@ namespace mlir::uscale {
 
 using namespace mlir;
 using mlir::uscale::nvgpu_lowering::mapTo;
+using mlir::uscale::nvgpu_lowering::writesNoMemory;
 
 namespace {
 
@@ -41,18 +43,6 @@ std::optional<Dim> staticDim(Value lb, Value ub, Value step) {
   if (!l || !u || !s || *s <= 0)
     return std::nullopt;
   return Dim{*l, *s, *u > *l ? (*u - *l + *s - 1) / *s : 0};
-}
-
-/// Whether `op` (and what it contains) at most reads memory.
-bool readsOnly(Operation *op) {
-  WalkResult r = op->walk([](Operation *inner) {
-    if (isa<memref::LoadOp>(inner) ||
-        inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
-        isMemoryEffectFree(inner))
-      return WalkResult::advance();
-    return WalkResult::interrupt();
-  });
-  return !r.wasInterrupted();
 }
 
 /// The identity of a combining op, or null for another op.
@@ -110,7 +100,7 @@ std::optional<Reduction> match(scf::ParallelOp p) {
       outer = f;
       break;
     }
-    if (!readsOnly(&op))
+    if (!writesNoMemory(&op))
       return std::nullopt;
   }
   if (!outer || outer.getNumResults() != 1 || !outer->hasOneUse())
@@ -149,7 +139,7 @@ std::optional<Reduction> match(scf::ParallelOp p) {
     if (!red.identity)
       return std::nullopt;
     for (Operation &op : fb->without_terminator())
-      if (!readsOnly(&op))
+      if (!writesNoMemory(&op))
         return std::nullopt;
     red.combine = combine;
     return red;
@@ -312,6 +302,13 @@ struct GpuMapReductionsPass
   using GpuMapReductionsBase::GpuMapReductionsBase;
 
   void runOnOperation() override {
+    if (maxOutputs < 1 || minLength < 1) {
+      getOperation().emitError("uscale-gpu-map-reductions: max-outputs and "
+                               "min-length must be at least 1, not ")
+          << static_cast<int64_t>(maxOutputs) << " and "
+          << static_cast<int64_t>(minLength);
+      return signalPassFailure();
+    }
     SmallVector<Reduction> found;
     // Outermost parallel loops only: those the offload maps.
     getOperation().walk<WalkOrder::PreOrder>([&](Operation *op) {

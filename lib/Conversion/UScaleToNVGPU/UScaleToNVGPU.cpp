@@ -168,6 +168,12 @@ struct UScaleToNVGPUPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (wave < 1) {
+      module.emitError("uscale-to-nvgpu: wave (CTAs in one wave of the GPU) "
+                       "must be at least 1, not ")
+          << static_cast<int64_t>(wave);
+      return signalPassFailure();
+    }
     SmallVector<Operation *> gemms;
     module.walk([&](Operation *op) {
       if (isa<MatMulOp, LinearOp>(op))

@@ -194,3 +194,12 @@ func.func @left_alone(%a: memref<64x256x128xf32>, %b: memref<64x128x256xf32>,
   }
   return
 }
+
+// -----
+
+// A bad option is an error, not a silently empty mapping.
+// RUN: not unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-map-reductions{min-length=0}))' 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: error: uscale-gpu-map-reductions: max-outputs and min-length must be at least 1, not 65536 and 0
+func.func @nothing() {
+  return
+}

@@ -22,3 +22,6 @@ func.func @two_sizes(%x: tensor<2048x1024xf32>, %w: tensor<1024x1024xf32>,
   %y2 = uscale.linear %qx2, %qw2 transpose_weight scales <alpha = 3.125000e-02, beta = [1.0, 1.0]> : (tensor<4096x1024xf32>, tensor<2048x1024xf32>) -> tensor<4096x2048xf32>
   return %y, %y2 : tensor<2048x1024xf32>, tensor<4096x2048xf32>
 }
+
+// RUN: not unit-scale-opt %s --uscale-to-nvgpu=wave=0 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: error: uscale-to-nvgpu: wave (CTAs in one wave of the GPU) must be at least 1, not 0
