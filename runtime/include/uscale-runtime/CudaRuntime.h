@@ -22,7 +22,10 @@ extern "C" {
 
 #define USCALE_RT_EXPORT __attribute__((visibility("default")))
 
-// Streams and events (opaque CUstream / CUevent).
+// Streams and events (opaque CUstream / CUevent). mgpuStreamCreate hands
+// out the device's one stream every time and mgpuStreamDestroy keeps it:
+// all GPU work of the process runs in the order it was enqueued. Code the
+// compiler generates relies on that (docs/gpu.md, "Streams").
 USCALE_RT_EXPORT void *mgpuStreamCreate(void);
 USCALE_RT_EXPORT void mgpuStreamDestroy(void *stream);
 USCALE_RT_EXPORT void mgpuStreamSynchronize(void *stream);
