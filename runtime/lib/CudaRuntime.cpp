@@ -18,7 +18,6 @@
 #include <mutex>
 #include <string>
 #include <unordered_set>
-#include <vector>
 
 using namespace uscale::rt;
 

@@ -37,13 +37,16 @@ bool onOwnStream(gpu::AsyncOpInterface op) {
 }
 
 /// Whether the chain may run on past `op`: `op` does not touch memory on
-/// the host (index math, views, shape queries, asserts, managed
-/// allocations, which only reserve memory).
+/// the host (index math, views, shape queries, asserts, new streams,
+/// managed allocations, which only reserve memory).
 bool hostIndependent(Operation *op) {
   if (op->getNumRegions() != 0 || op->hasTrait<OpTrait::IsTerminator>())
     return false;
   if (isa<ViewLikeOpInterface, cf::AssertOp>(op) || isMemoryEffectFree(op))
     return true;
+  // A new stream (`gpu.wait async` with no dependency) waits for nothing.
+  if (auto wait = dyn_cast<gpu::WaitOp>(op))
+    return wait.getAsyncToken() && wait.getAsyncDependencies().empty();
   auto alloc = dyn_cast<gpu::AllocOp>(op);
   return alloc && !alloc.getAsyncToken() && alloc.getAsyncDependencies().empty();
 }
@@ -99,10 +102,7 @@ void chainBlock(Block &block, bool sharedStream) {
       wait->erase();
       chain = async.getAsyncToken();
     } else if (chain && !hostIndependent(op) &&
-               !(sharedStream && callsGemmEntry(op)) &&
-               !(isa<gpu::WaitOp>(op) &&
-                 cast<gpu::WaitOp>(op).getAsyncDependencies().empty() &&
-                 cast<gpu::WaitOp>(op).getAsyncToken())) {
+               !(sharedStream && callsGemmEntry(op))) {
       gpu::WaitOp::create(b, op->getLoc(), Type(), ValueRange{chain});
       chain = {};
     }

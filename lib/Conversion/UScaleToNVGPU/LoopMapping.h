@@ -11,8 +11,31 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <optional>
 
 namespace mlir::uscale::nvgpu_lowering {
+
+/// SMs of the GPU the mappings are sized for (an H100): they aim at two
+/// blocks per SM at least.
+constexpr int64_t kSMs = 132;
+
+/// Static lower bound, step and trip count of one loop dimension.
+struct StaticDim {
+  int64_t lb, step, trips;
+};
+
+/// The dimension's static bounds, or none when one is not a constant or the
+/// step is not positive.
+inline std::optional<StaticDim> staticDim(Value lb, Value ub, Value step) {
+  std::optional<int64_t> l = getConstantIntValue(lb);
+  std::optional<int64_t> u = getConstantIntValue(ub);
+  std::optional<int64_t> s = getConstantIntValue(step);
+  if (!l || !u || !s || *s <= 0)
+    return std::nullopt;
+  return StaticDim{*l, *s, *u > *l ? (*u - *l + *s - 1) / *s : 0};
+}
 
 /// Maps the one dimension of `loop` to `proc` (identity map and bound).
 inline LogicalResult mapTo(scf::ParallelOp loop, gpu::Processor proc) {

@@ -14,7 +14,6 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -24,26 +23,15 @@ namespace mlir::uscale {
 } // namespace mlir::uscale
 
 using namespace mlir;
+using mlir::uscale::nvgpu_lowering::kSMs;
 using mlir::uscale::nvgpu_lowering::mapTo;
+using mlir::uscale::nvgpu_lowering::StaticDim;
+using mlir::uscale::nvgpu_lowering::staticDim;
 using mlir::uscale::nvgpu_lowering::writesNoMemory;
 
 namespace {
 
 constexpr int64_t kWarp = 32;
-
-/// Static (lower bound, step, trip count) of one loop dimension.
-struct Dim {
-  int64_t lb, step, trips;
-};
-
-std::optional<Dim> staticDim(Value lb, Value ub, Value step) {
-  std::optional<int64_t> l = getConstantIntValue(lb);
-  std::optional<int64_t> u = getConstantIntValue(ub);
-  std::optional<int64_t> s = getConstantIntValue(step);
-  if (!l || !u || !s || *s <= 0)
-    return std::nullopt;
-  return Dim{*l, *s, *u > *l ? (*u - *l + *s - 1) / *s : 0};
-}
 
 /// The identity of a combining op, or null for another op.
 TypedAttr identityOf(Operation *combine) {
@@ -67,7 +55,7 @@ TypedAttr identityOf(Operation *combine) {
 /// result.
 struct Reduction {
   scf::ParallelOp loop;
-  SmallVector<Dim> outputDims, nestDims;
+  SmallVector<StaticDim> outputDims, nestDims;
   SmallVector<scf::ForOp> nest;
   Operation *combine = nullptr;
   TypedAttr identity;
@@ -85,7 +73,7 @@ std::optional<Reduction> match(scf::ParallelOp p) {
   if (p.getNumResults() != 0 || p->hasAttr(gpu::getMappingAttrName()))
     return std::nullopt;
   for (unsigned d = 0; d < p.getNumLoops(); ++d) {
-    std::optional<Dim> dim = staticDim(p.getLowerBound()[d],
+    std::optional<StaticDim> dim = staticDim(p.getLowerBound()[d],
                                        p.getUpperBound()[d], p.getStep()[d]);
     if (!dim)
       return std::nullopt;
@@ -112,7 +100,7 @@ std::optional<Reduction> match(scf::ParallelOp p) {
   // The nest: each loop's body is the next loop, passing the accumulator
   // through, until the innermost combines it with a value.
   for (scf::ForOp f = outer;;) {
-    std::optional<Dim> dim =
+    std::optional<StaticDim> dim =
         staticDim(f.getLowerBound(), f.getUpperBound(), f.getStep());
     if (!dim || f.getNumRegionIterArgs() != 1)
       return std::nullopt;
@@ -149,7 +137,7 @@ std::optional<Reduction> match(scf::ParallelOp p) {
 /// Row-major indices of `linear` in `dims`, as values of the loops' own
 /// induction variables (lb + index * step), mapped in `map`.
 void delinearize(OpBuilder &b, Location loc, Value linear,
-                 ArrayRef<Dim> dims, ValueRange ivs, IRMapping &map) {
+                 ArrayRef<StaticDim> dims, ValueRange ivs, IRMapping &map) {
   Value rest = linear;
   for (int64_t d = int64_t(dims.size()) - 1; d >= 0; --d) {
     Value index = rest;
@@ -182,7 +170,7 @@ Value combineWith(OpBuilder &b, Operation *combine, Value acc, Value other,
 /// two blocks per SM of a 132-SM H100.
 int64_t warpsPerBlock(int64_t outputs) {
   int64_t warps = 8;
-  while (warps > 1 && (outputs + warps - 1) / warps < 2 * 132)
+  while (warps > 1 && (outputs + warps - 1) / warps < 2 * kSMs)
     warps /= 2;
   return warps;
 }
@@ -200,9 +188,8 @@ void rewrite(Reduction &red) {
       b, loc, ValueRange{c0},
       ValueRange{cst((red.outputs + warps - 1) / warps)}, ValueRange{c1});
   b.setInsertionPointToStart(blocks.getBody());
-  auto threads = scf::ParallelOp::create(b, loc, ValueRange{cst(0)},
-                                         ValueRange{cst(warps * kWarp)},
-                                         ValueRange{cst(1)});
+  auto threads = scf::ParallelOp::create(
+      b, loc, ValueRange{c0}, ValueRange{cst(warps * kWarp)}, ValueRange{c1});
   b.setInsertionPointToStart(threads.getBody());
   Value t = threads.getInductionVars()[0];
   Value warpSize = cst(kWarp);

@@ -25,7 +25,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -40,7 +39,10 @@ namespace mlir::uscale {
 
 using namespace mlir;
 using mlir::uscale::nvgpu_lowering::kHostEntryPrefix;
+using mlir::uscale::nvgpu_lowering::kSMs;
 using mlir::uscale::nvgpu_lowering::mapTo;
+using mlir::uscale::nvgpu_lowering::StaticDim;
+using mlir::uscale::nvgpu_lowering::staticDim;
 using mlir::uscale::nvgpu_lowering::rootBuffer;
 
 namespace {
@@ -357,14 +359,13 @@ struct OffloadToGPUPass
   int64_t threadsPerBlock(scf::ParallelOp p) const {
     int64_t trips = 1; // of all dimensions: the loop is collapsed next
     for (unsigned d = 0; d < p.getNumLoops(); ++d) {
-      std::optional<int64_t> lb = getConstantIntValue(p.getLowerBound()[d]);
-      std::optional<int64_t> ub = getConstantIntValue(p.getUpperBound()[d]);
-      std::optional<int64_t> st = getConstantIntValue(p.getStep()[d]);
-      if (!lb || !ub || !st || *st <= 0)
+      std::optional<StaticDim> dim = staticDim(
+          p.getLowerBound()[d], p.getUpperBound()[d], p.getStep()[d]);
+      if (!dim)
         return blockSize;
-      trips *= (*ub - *lb + *st - 1) / *st;
+      trips *= dim->trips;
     }
-    constexpr int64_t kBlocksWanted = 2 * 132;
+    constexpr int64_t kBlocksWanted = 2 * kSMs;
     int64_t perBlock = (trips + kBlocksWanted - 1) / kBlocksWanted;
     perBlock = (perBlock + 31) / 32 * 32;
     return std::clamp<int64_t>(perBlock, std::min<int64_t>(32, blockSize),
