@@ -220,6 +220,53 @@ def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp">
                            "::mlir::scf::SCFDialect"];
 }
 
+def GpuRegisterTile : Pass<"uscale-gpu-register-tile", "::mlir::func::FuncOp"> {
+  let summary = "Give each GPU thread a tile of a contraction's outputs";
+  let description = [{
+    A contraction left off the FP8 kernels (attention's batched GEMMs, a
+    GEMM whose sizes the kernels do not take) becomes, after
+    `uscale-promote-accumulators`, an `scf.parallel` over its outputs whose
+    body runs an `scf.for` reduction: two loads per multiply-add, one
+    thread per output. On the GPU such a kernel is bound by its loads.
+
+    This pass unrolls two parallel dimensions of such a loop by `rows` x
+    `cols` and jams the copies into the reduction: each iteration of the
+    new parallel loop computes a tile of outputs, carrying all of their
+    accumulators through one `scf.for`. Loads that do not depend on the
+    unrolled dimension are not repeated (a row of `A` serves the tile's
+    `cols` outputs, a column of `B` its `rows`): a 4 x 4 tile does 16
+    multiply-adds per 8 loads instead of per 32.
+
+    Matched: an outermost `scf.parallel` (no results, not mapped yet) of
+    rank 2 or more with static bounds, whose body holds only loads, stores
+    (directly in the parallel body), ops without memory effects and
+    `scf.for` loops (at most 4 deep, bounds defined outside the parallel
+    loop), at least one of them carrying values. The columns are the
+    innermost dimension; the rows the innermost other dimension that some
+    load inside a reduction loop does not depend on. A factor is kept only
+    where such reuse exists, halved until it divides the trip count, and
+    halved (the larger first) until the loop still has `min-threads`
+    iterations: fewer threads than that would leave the GPU idle.
+
+    Every output is still reduced by the same operations in the same
+    order: results are bit-identical. Part of `uscale-lower-to-gpu{offload}`
+    after `uscale-gpu-map-reductions` (whose loops it leaves alone), and of
+    the emulated offload with `min-threads=1`, which checks it on the CPU.
+  }];
+  let options = [
+    Option<"rows", "rows", "int64_t", /*default=*/"4",
+           "Outputs per thread along the rows (a power of two)">,
+    Option<"cols", "cols", "int64_t", /*default=*/"4",
+           "Outputs per thread along the columns (a power of two)">,
+    Option<"minThreads", "min-threads", "int64_t", /*default=*/"67584",
+           "Keep at least this many iterations (threads) in the loop; the "
+           "default is two 256-thread blocks per SM of a 132-SM H100">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def GpuAsyncLaunches : Pass<"uscale-gpu-async-launches", "::mlir::func::FuncOp"> {
   let summary = "Chain a host function's kernel launches on one stream";
   let description = [{
