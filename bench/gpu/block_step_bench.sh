@@ -31,11 +31,14 @@ echo "--- unit-scale block (B=$B T=$T D=$D H=$H V=$V): $STEPS steps, --device gp
 timeout 60 "$RUN" train "$ART/gpu/libblock.so" --device gpu --steps "$STEPS" \
   --seed 1 --log "$LOG/block-gpu.csv" > "$LOG/block-gpu.txt" 2>&1 || status=1
 cat "$LOG/block-gpu.txt"
-# Where the step's time goes: the runtime's own profile (each call
-# synchronised and timed on the host, so slower than the run above).
-echo "--- profile: 3 steps with USCALE_PROFILE=1"
-USCALE_PROFILE=1 timeout 60 "$RUN" train "$ART/gpu/libblock.so" --device gpu \
-  --steps 3 --seed 1 > "$LOG/block-profile.txt" 2>&1
+# Where the step's time goes: the runtime's own profile, GPU work timed by
+# CUDA events without synchronising (USCALE_PROFILE=events: kernels named
+# #N after their module's load order, the N-th gpu.binary of the library).
+# All rows, over the timed steps (the first step's allocations included).
+echo "--- profile: $STEPS steps with USCALE_PROFILE=events"
+USCALE_PROFILE=events USCALE_PROFILE_TOP=400 timeout 60 "$RUN" train \
+  "$ART/gpu/libblock.so" --device gpu --steps "$STEPS" --seed 1 \
+  > "$LOG/block-profile.txt" 2>&1
 sed -n '/^uscale-profile:/,$p' "$LOG/block-profile.txt" | head -45
 echo "--- PyTorch bf16, same model"
 timeout 60 python3 "$ROOT/bench/gpu/bench_torch_block.py" --batch "$B" \

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 using namespace uscale::rt;
 
@@ -175,25 +176,61 @@ DeviceState *enter(const char *fn) {
   return state;
 }
 
-// --- USCALE_PROFILE=1: host-timed, synchronised calls -----------------------
+// --- USCALE_PROFILE: where a step spends its time -------------------------
+//
+// =1: every call timed on the host up to its stream's completion (a
+// synchronisation after each: kernels look longer by the launch latency,
+// and nothing overlaps). =events: GPU work (launches, copies) timed on the
+// GPU by a pair of CUDA events around it, with no synchronisation added;
+// the events are read at the next mgpuStreamSynchronize (or every 4096
+// calls, or at exit). A kernel's time then runs from the moment the stream
+// reaches it: when the GPU waits for the host to enqueue it, that wait is
+// counted too. Host calls (allocations, frees) are host-timed in both modes.
+// Kernels are named `#N name <grid, threads>`: N counts the modules in the
+// order they were loaded (generated code loads its gpu.binary ops in order
+// at start-up), since every loop kernel of a function has the same name.
 
 struct Profile {
+  struct Pending {
+    std::string name;
+    CUevent start, end;
+    uint64_t bytes;
+  };
   ProfileTable table;
   std::mutex mutex;
+  bool events = false;
+  std::map<CUmodule, int> modules;         // load order
   std::map<CUfunction, std::string> names; // kernel names, for the table
+  std::vector<Pending> pending;            // recorded, not read yet
+  std::vector<CUevent> spare;              // read, for reuse
 };
 
+void readEvents(Profile &p);
+
+/// Rows of the report: USCALE_PROFILE_TOP, default 40.
+size_t profileRows() {
+  const char *env = std::getenv("USCALE_PROFILE_TOP");
+  long rows = env && *env ? std::strtol(env, nullptr, 10) : 40;
+  return rows > 0 ? size_t(rows) : 40;
+}
+
 /// The profile, or null when USCALE_PROFILE is unset (the default: no
-/// synchronisation is added anywhere then). The report goes to stderr at
-/// exit.
+/// synchronisation or event is added anywhere then). The report goes to
+/// stderr at exit.
 Profile *profile() {
   static Profile *p = [] {
     const char *env = std::getenv("USCALE_PROFILE");
     if (!env || !*env || std::string(env) == "0")
       return static_cast<Profile *>(nullptr);
     auto *created = new Profile; // leaked: reported at exit
+    created->events = std::string(env) == "events";
     std::atexit([] {
-      std::fputs(profile()->table.report(40).c_str(), stderr);
+      Profile *p = profile();
+      {
+        std::lock_guard<std::mutex> lock(p->mutex);
+        readEvents(*p);
+      }
+      std::fputs(p->table.report(profileRows()).c_str(), stderr);
     });
     return created;
   }();
@@ -206,18 +243,69 @@ double nowMs() {
       .count();
 }
 
-/// Times `call` (which enqueues on `stream`) up to the stream's completion.
+/// Adds the recorded events' times to the table (waiting for the last) and
+/// keeps the events for reuse. Called with `p.mutex` held.
+void readEvents(Profile &p) {
+  const DriverApi &api = runtime().api;
+  for (Profile::Pending &e : p.pending) {
+    float ms = 0;
+    if (api.cuEventSynchronize(e.end) == CUDA_SUCCESS &&
+        api.cuEventElapsedTime(&ms, e.start, e.end) == CUDA_SUCCESS)
+      p.table.add(e.name, ms, e.bytes);
+    p.spare.push_back(e.start);
+    p.spare.push_back(e.end);
+  }
+  p.pending.clear();
+}
+
+/// An event for the profile (timing enabled), or null.
+CUevent profileEvent(Profile &p) {
+  if (!p.spare.empty()) {
+    CUevent e = p.spare.back();
+    p.spare.pop_back();
+    return e;
+  }
+  CUevent e = nullptr;
+  if (runtime().api.cuEventCreate(&e, CU_EVENT_DEFAULT) != CUDA_SUCCESS)
+    return nullptr;
+  return e;
+}
+
+/// Times `call`. With `onStream` (it enqueues GPU work on `stream`) in the
+/// events mode, between two events on the stream; otherwise on the host, up
+/// to the stream's completion (USCALE_PROFILE=1) or the call's return.
 template <typename Call>
 void timed(const std::string &name, CUstream stream, uint64_t bytes,
-           Call &&call) {
+           bool onStream, Call &&call) {
   Profile *p = profile();
   if (!p) {
     call();
     return;
   }
+  if (p->events && onStream) {
+    std::lock_guard<std::mutex> lock(p->mutex);
+    const DriverApi &api = runtime().api;
+    CUevent start = profileEvent(*p), end = profileEvent(*p);
+    if (start && end && api.cuEventRecord(start, stream) == CUDA_SUCCESS) {
+      call();
+      if (api.cuEventRecord(end, stream) == CUDA_SUCCESS) {
+        p->pending.push_back({name, start, end, bytes});
+        if (p->pending.size() >= 4096)
+          readEvents(*p);
+        return;
+      }
+    } else {
+      call();
+    }
+    for (CUevent e : {start, end})
+      if (e)
+        p->spare.push_back(e);
+    return;
+  }
   double t0 = nowMs();
   call();
-  runtime().api.cuStreamSynchronize(stream);
+  if (!p->events)
+    runtime().api.cuStreamSynchronize(stream);
   p->table.add(name, nowMs() - t0, bytes);
 }
 
@@ -321,10 +409,14 @@ extern "C" void mgpuStreamSynchronize(void *stream) {
   if (!enter(__func__))
     return;
   const char *fn = __func__;
-  timed("cuStreamSynchronize", asStream(stream), 0, [&] {
+  timed("cuStreamSynchronize", asStream(stream), 0, /*onStream=*/false, [&] {
     check(runtime().api.cuStreamSynchronize(asStream(stream)), fn,
           "cuStreamSynchronize");
   });
+  if (Profile *p = profile(); p && p->events) {
+    std::lock_guard<std::mutex> lock(p->mutex);
+    readEvents(*p);
+  }
 }
 
 extern "C" void mgpuStreamWaitEvent(void *stream, void *event) {
@@ -441,7 +533,7 @@ extern "C" void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/,
   CUdeviceptr ptr = 0;
   bool ok = true;
   if (isHostShared) {
-    timed("cuMemAllocManaged", nullptr, sizeBytes, [&] {
+    timed("cuMemAllocManaged", nullptr, sizeBytes, /*onStream=*/false, [&] {
       ok = !missing(reinterpret_cast<void *>(r.api.cuMemAllocManaged),
                     fn, "cuMemAllocManaged") &&
            check(r.api.cuMemAllocManaged(&ptr, sizeBytes, CU_MEM_ATTACH_GLOBAL),
@@ -454,7 +546,7 @@ extern "C" void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/,
       p->table.add("cuMemAlloc (block reused)", 0, sizeBytes);
     return reinterpret_cast<void *>(ptr);
   }
-  timed("cuMemAlloc", nullptr, sizeBytes, [&] {
+  timed("cuMemAlloc", nullptr, sizeBytes, /*onStream=*/false, [&] {
     // Out of memory with blocks kept for reuse: give them back, try again.
     if (r.api.cuMemAlloc(&ptr, sizeBytes) != CUDA_SUCCESS &&
         state->blocks.cachedBytes() > 0) {
@@ -476,7 +568,7 @@ extern "C" void mgpuMemFree(void *ptr, void * /*stream*/) {
   if (!state || state->blocks.give(asDevPtr(ptr)))
     return;
   const char *fn = __func__;
-  timed("cuMemFree", nullptr, 0, [&] {
+  timed("cuMemFree", nullptr, 0, /*onStream=*/false, [&] {
     check(runtime().api.cuMemFree(asDevPtr(ptr)), fn, "cuMemFree");
   });
 }
@@ -486,7 +578,7 @@ extern "C" void mgpuMemcpy(void *dst, void *src, size_t sizeBytes,
   if (sizeBytes == 0 || !enter(__func__))
     return;
   const char *fn = __func__;
-  timed("cuMemcpyAsync", asStream(stream), sizeBytes, [&] {
+  timed("cuMemcpyAsync", asStream(stream), sizeBytes, /*onStream=*/true, [&] {
     check(runtime().api.cuMemcpyAsync(asDevPtr(dst), asDevPtr(src), sizeBytes,
                                       asStream(stream)),
           fn, "cuMemcpyAsync");
@@ -570,6 +662,16 @@ extern "C" int uscaleMemcpyDtoH(void *dst, const void *src, size_t n) {
 // Modules and launches
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// Numbers `module` in load order, for the profile's kernel names.
+void numberModule(CUmodule module) {
+  if (Profile *p = profile()) {
+    std::lock_guard<std::mutex> lock(p->mutex);
+    p->modules.emplace(module, int(p->modules.size()));
+  }
+}
+} // namespace
+
 extern "C" void *mgpuModuleLoad(void *data, size_t /*gpuBlobSize*/) {
   if (!enter(__func__))
     return nullptr;
@@ -581,6 +683,7 @@ extern "C" void *mgpuModuleLoad(void *data, size_t /*gpuBlobSize*/) {
   if (!check(runtime().api.cuModuleLoadData(&module, data), __func__,
              "cuModuleLoadData"))
     return nullptr;
+  numberModule(module);
   return module;
 }
 
@@ -605,6 +708,7 @@ extern "C" void *mgpuModuleLoadJIT(void *data, int optLevel) {
                     describe(res) + (errorLog[0] ? "\n" : "") + errorLog);
     return nullptr;
   }
+  numberModule(module);
   return module;
 }
 
@@ -631,7 +735,10 @@ extern "C" void *mgpuModuleGetFunction(void *module, const char *name) {
     return nullptr;
   if (Profile *p = profile()) {
     std::lock_guard<std::mutex> lock(p->mutex);
-    p->names[function] = name;
+    auto m = p->modules.find(static_cast<CUmodule>(module));
+    p->names[function] =
+        (m == p->modules.end() ? std::string("#?") : "#" + std::to_string(m->second)) +
+        " " + name;
   }
   return function;
 }
@@ -667,7 +774,7 @@ extern "C" void mgpuLaunchKernel(void *function, intptr_t gridX,
            std::to_string(blockX * blockY * blockZ) + ">";
   }
   const char *fn = __func__; // in the lambda, __func__ is operator()
-  timed(name, asStream(stream), 0, [&] {
+  timed(name, asStream(stream), 0, /*onStream=*/true, [&] {
     check(runtime().api.cuLaunchKernel(f, unsigned(gridX), unsigned(gridY),
                                        unsigned(gridZ), unsigned(blockX),
                                        unsigned(blockY), unsigned(blockZ),

@@ -169,9 +169,10 @@ private:
 };
 
 /// Totals per name (a kernel, an allocation call, a copy) for
-/// USCALE_PROFILE=1: where a compiled step spends its time, on machines
-/// without a profiler. The runtime times each call on the host, the call
-/// synchronised, and prints report() at exit.
+/// USCALE_PROFILE: where a compiled step spends its time, on machines
+/// without a profiler. The runtime times each call (=1: on the host, the
+/// call synchronised; =events: launches and copies by CUDA events) and
+/// prints report() at exit.
 class ProfileTable {
 public:
   void add(const std::string &name, double ms, uint64_t bytes = 0);

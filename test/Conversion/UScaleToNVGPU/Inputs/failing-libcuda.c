@@ -11,7 +11,13 @@
  * allocations, frees, copies (each logged to stderr with its size) and
  * streams work; launches still fail. session-device-memory.test runs a
  * stand-in model library on it to check how the runner keeps state in
- * device memory. */
+ * device memory.
+ *
+ * With FAILING_LIBCUDA_CLOCK set as well, launches succeed (doing
+ * nothing), each module and function gets a handle of its own, and a fake
+ * GPU clock advances by 1.5 ms per launch and 0.25 ms per copy; events
+ * record the clock, and each stream synchronisation is logged. profile-events.test checks USCALE_PROFILE=events
+ * against it. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stddef.h>
@@ -34,6 +40,12 @@ int cuDeviceGetAttribute(int *value, int attribute, int device) {
   return 0;
 }
 static int context;
+static int clockMode(void) {
+  return getenv("FAILING_LIBCUDA_HOST_MEMORY") && getenv("FAILING_LIBCUDA_CLOCK");
+}
+static double gpuClock; /* ms */
+static char handles[64];
+static int nextHandle;
 int cuDevicePrimaryCtxRetain(void **ctx, int device) {
   *ctx = &context;
   return 0;
@@ -42,7 +54,7 @@ int cuCtxSetCurrent(void *ctx) { return 0; }
 int cuModuleLoadData(void **module, const void *image) {
   if (getenv("FAILING_LIBCUDA_LOAD"))
     return FAIL;
-  *module = &context;
+  *module = clockMode() ? (void *)&handles[nextHandle++ % 64] : &context;
   return 0;
 }
 int cuModuleLoadDataEx(void **module, const void *image, unsigned n,
@@ -50,7 +62,8 @@ int cuModuleLoadDataEx(void **module, const void *image, unsigned n,
   return cuModuleLoadData(module, image);
 }
 int cuModuleGetFunction(void **function, void *module, const char *name) {
-  *function = &context;
+  /* One kernel per module in clock mode: the module's handle will do. */
+  *function = clockMode() ? module : &context;
   return 0;
 }
 int cuModuleUnload(void *module) { return 0; }
@@ -84,6 +97,7 @@ int cuMemcpyAsync(unsigned long long dst, unsigned long long src, size_t n,
     return FAIL;
   memcpy((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, n);
   fprintf(stderr, "failing-libcuda: copy %zu bytes\n", n);
+  gpuClock += 0.25;
   return 0;
 }
 int cuStreamCreate(void **stream, unsigned flags) {
@@ -93,20 +107,50 @@ int cuStreamCreate(void **stream, unsigned flags) {
   return 0;
 }
 int cuStreamDestroy(void *stream) { return hostMemory() ? 0 : FAIL; }
-int cuStreamSynchronize(void *stream) { return hostMemory() ? 0 : FAIL; }
+int cuStreamSynchronize(void *stream) {
+  if (clockMode())
+    fprintf(stderr, "failing-libcuda: synchronize\n");
+  return hostMemory() ? 0 : FAIL;
+}
+
+int cuLaunchKernel(void) {
+  if (!clockMode())
+    return FAIL;
+  gpuClock += 1.5;
+  return 0;
+}
+int cuEventCreate(void **event, unsigned flags) {
+  if (!clockMode())
+    return FAIL;
+  *event = calloc(1, sizeof(double));
+  return 0;
+}
+int cuEventDestroy(void *event) {
+  if (!clockMode())
+    return FAIL;
+  free(event);
+  return 0;
+}
+int cuEventRecord(void *event, void *stream) {
+  if (!clockMode())
+    return FAIL;
+  *(double *)event = gpuClock;
+  return 0;
+}
+int cuEventSynchronize(void *event) { return clockMode() ? 0 : FAIL; }
+int cuEventElapsedTime(float *ms, void *start, void *end) {
+  if (!clockMode())
+    return FAIL;
+  *ms = (float)(*(double *)end - *(double *)start);
+  return 0;
+}
 
 #define FAILING(name)                                                          \
   int name(void) { return FAIL; }
 FAILING(cuCtxSynchronize)
 FAILING(cuFuncSetAttribute)
-FAILING(cuLaunchKernel)
 FAILING(cuLaunchKernelEx)
 FAILING(cuStreamWaitEvent)
-FAILING(cuEventCreate)
-FAILING(cuEventDestroy)
-FAILING(cuEventRecord)
-FAILING(cuEventSynchronize)
-FAILING(cuEventElapsedTime)
 FAILING(cuMemAllocManaged)
 FAILING(cuMemcpyHtoD_v2)
 FAILING(cuMemsetD32Async)
