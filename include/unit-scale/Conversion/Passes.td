@@ -154,6 +154,34 @@ def PromoteAccumulators : Pass<"uscale-promote-accumulators", "::mlir::func::Fun
                            "::mlir::scf::SCFDialect"];
 }
 
+def FoldFills : Pass<"uscale-fold-fills", "::mlir::func::FuncOp"> {
+  let summary = "Start reductions from the fill value instead of a filled buffer";
+  let description = [{
+    A reduction's output is first filled with the reduction's start value
+    (a `linalg.fill`, a loop of its own: a GPU kernel), then the reduction
+    loads each element as its accumulator's initial value. When the
+    reduction writes every element of the buffer, the fill is not needed:
+    this pass replaces the reduction's load by the filled value and erases
+    the fill. The block step has 45 such fills, each a kernel launch and a
+    pass over its buffer.
+
+    Matched, in the loop form `uscale-promote-accumulators` leaves: a
+    top-level `scf.parallel` that only stores one value defined outside it
+    to every element of a static, identity-layout buffer (its induction
+    variables as indices, in order, over the buffer's shape), followed in
+    the same block, with no op in between reaching the buffer through any
+    view, by a top-level `scf.parallel` whose body loads the buffer once
+    and stores it once, directly in its body, both at the same indices:
+    its induction variables, each once, ranging over the whole buffer; and
+    nothing else in it reaches the buffer. Each element then holds the
+    fill value when loaded, so results are bit-identical. Part of the
+    offload pipeline (and the emulated one), after
+    `uscale-promote-accumulators`.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def GpuAtomicAccumulate : Pass<"uscale-gpu-atomic-accumulate", "::mlir::func::FuncOp"> {
   let summary = "Parallelize scatter-adds with atomic adds (GPU)";
   let description = [{

@@ -55,7 +55,8 @@ inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
 }
 
 /// The loop stage of offloading: parallel loops outside, linalg to parallel
-/// loops, accumulators in registers, scatter-adds as atomic adds, reductions
+/// loops, accumulators in registers, reductions started from their fill
+/// value (the fill loops gone), scatter-adds as atomic adds, reductions
 /// to warps (not with `emulate`: warp shuffles have no host form), tiles of
 /// outputs per thread for contractions (with `emulate` on every loop it
 /// applies to, however few its threads, so the CPU check covers it), then
@@ -63,7 +64,7 @@ inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
 inline std::string offloadLoopsText(int64_t blockSize, bool emulate) {
   return std::string("func.func(uscale-gpu-loop-order,"
                      "convert-linalg-to-parallel-loops,"
-                     "uscale-promote-accumulators,"
+                     "uscale-promote-accumulators,uscale-fold-fills,"
                      "uscale-gpu-atomic-accumulate") +
          (emulate ? ",uscale-gpu-register-tile{min-threads=1}),"
                   : ",uscale-gpu-map-reductions,uscale-gpu-register-tile),") +
