@@ -88,7 +88,11 @@ def FuseElementwise : Pass<"uscale-fuse-elementwise", "::mlir::func::FuncOp"> {
     (which would turn collapsed-operand GEMMs into generic contractions and
     take them away from uscale-cpu-gemm-calls and the FP8 kernels). A
     producer is fused only when it is elementwise (all loops parallel) and
-    its result has one use, so nothing is computed twice. Splat constants
+    either its result has one use, or the consumer is elementwise over the
+    same loops, reads each of the producer's elements once, and comes
+    before the producer's other users: the fused op then also yields the
+    producer's value for them (Adam's new moments and the parameter update
+    become one op with three results). Nothing is computed twice. Splat constants
     read by a generic become scalars in its body: the optimizer's
     hyperparameters, broadcast to each parameter's shape, no longer become
     dense constants of that shape in the library (200 MB for a 12M-parameter

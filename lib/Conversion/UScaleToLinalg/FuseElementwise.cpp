@@ -19,19 +19,79 @@ namespace mlir::uscale {
 using namespace mlir;
 
 namespace {
+bool isElementwise(linalg::GenericOp op) {
+  return op && op.getNumLoops() == op.getNumParallelLoops();
+}
+
+/// Whether every user of `producer` other than `consumer` comes after
+/// `consumer` in its block: the fused op, built where `consumer` is, must
+/// dominate the users it then serves.
+bool usedAfter(linalg::GenericOp producer, linalg::GenericOp consumer) {
+  Block *block = consumer->getBlock();
+  for (Operation *user : producer->getUsers()) {
+    if (user == consumer)
+      continue;
+    Operation *ancestor = block->findAncestorOpInBlock(*user);
+    if (!ancestor || !consumer->isBeforeInBlock(ancestor))
+      return false;
+  }
+  return true;
+}
+
+/// An elementwise producer whose result has several uses, fused into an
+/// elementwise consumer of the same loops that reads each of its elements
+/// once: the fused op computes the value once and also yields it for the
+/// other users, and the consumer no longer reads it back (Adam's moments
+/// and its update, a residual sum and what reads it: one kernel each).
+/// Nothing is recomputed. Reductions are not fused into: they keep the
+/// one-store shape the GPU reductions match.
+struct FuseSharedProducer : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp consumer,
+                                PatternRewriter &rewriter) const override {
+    if (!isElementwise(consumer))
+      return failure();
+    for (OpOperand *operand : consumer.getDpsInputOperands()) {
+      auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+      if (!isElementwise(producer) || operand->get().hasOneUse() ||
+          producer.getNumLoops() != consumer.getNumLoops() ||
+          !consumer.getMatchingIndexingMap(operand).isPermutation() ||
+          !linalg::areElementwiseOpsFusable(operand) ||
+          !usedAfter(producer, consumer))
+        continue;
+      FailureOr<linalg::ElementwiseOpFusionResult> fused =
+          linalg::fuseElementwiseOps(rewriter, operand);
+      if (failed(fused))
+        continue;
+      for (auto [original, replacement] : fused->replacements)
+        rewriter.replaceAllUsesWith(original, replacement);
+      rewriter.eraseOp(consumer);
+      if (producer->use_empty())
+        rewriter.eraseOp(producer);
+      return success();
+    }
+    return failure();
+  }
+};
+
 struct FuseElementwisePass
     : public uscale::impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
-    // Fuse a producer into its consumer only when it is elementwise and
-    // this is its one use: it then disappears, nothing is recomputed.
+    // Fuse an elementwise producer into its consumer when this is its one
+    // use (it then disappears), or into an elementwise consumer of the
+    // same loops that reads each of its elements once: the fused op
+    // computes the value once, stores it for the other users, and the
+    // consumer no longer reads it back (Adam's moments and update, a
+    // residual sum and the layer norm after it: one kernel each). Nothing
+    // is recomputed either way. Reductions are not fused into, so they
+    // keep the one-store shape the GPU reductions match.
     linalg::ControlFusionFn control = [](OpOperand *fused) {
       auto producer = fused->get().getDefiningOp<linalg::GenericOp>();
-      return producer && producer.getNumLoops() ==
-                             producer.getNumParallelLoops() &&
-             fused->get().hasOneUse();
+      return isElementwise(producer) && fused->get().hasOneUse();
     };
     RewritePatternSet patterns(&getContext());
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
+    patterns.add<FuseSharedProducer>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

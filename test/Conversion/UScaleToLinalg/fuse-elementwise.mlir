@@ -1,4 +1,4 @@
-// RUN: unit-scale-opt %s --uscale-fuse-elementwise --canonicalize | FileCheck %s
+// RUN: unit-scale-opt %s -split-input-file --uscale-fuse-elementwise --canonicalize | FileCheck %s
 
 // A chain of elementwise ops (the optimizer's shape: t * c1 + c2 with splat
 // constants) is one linalg.generic whose body reads the constants as
@@ -50,4 +50,82 @@ func.func @chain(%x: tensor<64x32xf32>, %w: tensor<32x16xf32>) -> tensor<64x16xf
     linalg.yield %s : f32
   } -> tensor<64x16xf32>
   return %r : tensor<64x16xf32>
+}
+
+// -----
+
+// Adam's shape: the new moment m2 is returned and read by the update. The
+// update is one op that computes m2 once and yields both m2 and the new
+// parameter: m2 is neither recomputed nor read back.
+// CHECK-LABEL: func.func @shared
+// CHECK: %[[F:.*]]:2 = linalg.generic
+// CHECK-SAME: ins(%arg2, %arg0, %arg1 : tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
+// CHECK: ^bb0(%[[P:[a-z_0-9]+]]: f32, %[[M:[a-z_0-9]+]]: f32, %[[G:[a-z_0-9]+]]: f32,
+// CHECK-NEXT: %[[M2:.*]] = arith.addf %[[M]], %[[G]] : f32
+// CHECK-NEXT: %[[P2:.*]] = arith.subf %[[P]], %[[M2]] : f32
+// CHECK-NEXT: linalg.yield %[[M2]], %[[P2]] : f32, f32
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[F]]#0, %[[F]]#1
+#id1 = affine_map<(d0) -> (d0)>
+func.func @shared(%m: tensor<64xf32>, %g: tensor<64xf32>, %p: tensor<64xf32>) -> (tensor<64xf32>, tensor<64xf32>) {
+  %e = tensor.empty() : tensor<64xf32>
+  %m2 = linalg.generic {indexing_maps = [#id1, #id1, #id1], iterator_types = ["parallel"]}
+      ins(%m, %g : tensor<64xf32>, tensor<64xf32>) outs(%e : tensor<64xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<64xf32>
+  %p2 = linalg.generic {indexing_maps = [#id1, #id1, #id1], iterator_types = ["parallel"]}
+      ins(%p, %m2 : tensor<64xf32>, tensor<64xf32>) outs(%e : tensor<64xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.subf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<64xf32>
+  return %m2, %p2 : tensor<64xf32>, tensor<64xf32>
+}
+
+// -----
+
+// The sum %s is not fused: its first user is a reduction (reductions keep
+// their one-output shape), and its other user %d comes after that
+// reduction (the fused op, built where %d is, would not dominate it). %d,
+// returned and read by %q after it, is fused into %q.
+// CHECK-LABEL: func.func @kept
+// CHECK: %[[S:.*]] = linalg.generic {{.*}} ins(%arg0, %arg1 :
+// CHECK: linalg.generic {{.*}}"reduction"{{.*}} ins(%[[S]] :
+// CHECK: %[[DQ:.*]]:2 = linalg.generic {{.*}} ins(%[[S]], %arg1 :
+// CHECK-NOT: linalg.generic
+// CHECK: return %{{.*}}, %[[DQ]]#0, %[[DQ]]#1
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @kept(%x: tensor<8x16xf32>, %y: tensor<8x16xf32>) -> (tensor<8xf32>, tensor<8x16xf32>, tensor<8x16xf32>) {
+  %e = tensor.empty() : tensor<8x16xf32>
+  %s = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : tensor<8x16xf32>, tensor<8x16xf32>) outs(%e : tensor<8x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %t = arith.addf %a, %b : f32
+    linalg.yield %t : f32
+  } -> tensor<8x16xf32>
+  %z = arith.constant 0.0 : f32
+  %er = tensor.empty() : tensor<8xf32>
+  %acc = linalg.fill ins(%z : f32) outs(%er : tensor<8xf32>) -> tensor<8xf32>
+  %sum = linalg.generic {indexing_maps = [#id2, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%s : tensor<8x16xf32>) outs(%acc : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = arith.addf %a, %o : f32
+    linalg.yield %t : f32
+  } -> tensor<8xf32>
+  %d = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%s : tensor<8x16xf32>) outs(%e : tensor<8x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = arith.addf %a, %a : f32
+    linalg.yield %t : f32
+  } -> tensor<8x16xf32>
+  %q = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%d, %y : tensor<8x16xf32>, tensor<8x16xf32>) outs(%e : tensor<8x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %t = arith.mulf %a, %b : f32
+    linalg.yield %t : f32
+  } -> tensor<8x16xf32>
+  return %sum, %d, %q : tensor<8xf32>, tensor<8x16xf32>, tensor<8x16xf32>
 }
