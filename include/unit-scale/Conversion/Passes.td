@@ -84,15 +84,20 @@ def FuseElementwise : Pass<"uscale-fuse-elementwise", "::mlir::func::FuncOp"> {
   let summary = "Fuse chains of elementwise linalg.generic ops; fold splat constants into them";
   let description = [{
     Upstream's elementwise fusion (`linalg::populateElementwiseOpsFusionPatterns`)
-    without the reshape propagation that `linalg-fuse-elementwise-ops` adds
-    (which would turn collapsed-operand GEMMs into generic contractions and
-    take them away from uscale-cpu-gemm-calls and the FP8 kernels). A
-    producer is fused only when it is elementwise (all loops parallel) and
-    either its result has one use, or the consumer is elementwise over the
-    same loops, reads each of the producer's elements once, and comes
-    before the producer's other users: the fused op then also yields the
-    producer's value for them (Adam's new moments and the parameter update
-    become one op with three results). Nothing is computed twice. Splat constants
+    with reshape propagation (`linalg::populateFoldReshapeOpsByExpansionPatterns`)
+    only across elementwise generics: a reshape between two elementwise
+    ops moves out of the way (the first op's loops are expanded) so they
+    fuse, while contractions keep their shape (a GEMM expanded into a
+    generic contraction would be taken away from uscale-cpu-gemm-calls and
+    the FP8 kernels). A `linalg.transpose` becomes a generic where that lets
+    it fuse: its one user, or the producer of its input (used only there),
+    is an elementwise generic. A producer is fused only when it is
+    elementwise (all loops parallel) and either its result has one use, or
+    the consumer is elementwise over the same loops, reads each of the
+    producer's elements once, and comes before the producer's other users:
+    the fused op then also yields the producer's value for them (Adam's new
+    moments and the parameter update become one op with three results).
+    Nothing is computed twice. Splat constants
     read by a generic become scalars in its body: the optimizer's
     hyperparameters, broadcast to each parameter's shape, no longer become
     dense constants of that shape in the library (200 MB for a 12M-parameter

@@ -74,6 +74,40 @@ struct FuseSharedProducer : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// A transpose that elementwise fusion could join to a neighbour, as a
+/// generic: its one user is an elementwise generic (attention's head split
+/// and the FP8 rounding of the operand after it: one kernel), or its input
+/// is an elementwise generic's result used only here (the scaling of
+/// attention's output and the head merge after it).
+struct GeneralizeFusableTranspose : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    Value input = op.getInput();
+    bool intoUser =
+        op->hasOneUse() &&
+        isElementwise(dyn_cast<linalg::GenericOp>(*op->user_begin()));
+    bool fromProducer =
+        input.hasOneUse() &&
+        isElementwise(input.getDefiningOp<linalg::GenericOp>());
+    if (op->getNumResults() != 1 || !(intoUser || fromProducer))
+      return failure();
+    return linalg::generalizeNamedOp(rewriter, op);
+  }
+};
+
+/// Reshapes may move across elementwise generics only (expanding the
+/// generic's loops), so that two elementwise ops on either side of a
+/// reshape fuse (a batched GEMM's scaling, then a reshape, then the causal
+/// mask). Contractions keep their shape: a GEMM turned into an expanded
+/// generic would be taken away from the GEMM kernels.
+bool reshapeMovesAcross(OpOperand *operand) {
+  auto generic = dyn_cast<linalg::GenericOp>(operand->getOwner());
+  if (!generic)
+    generic = operand->get().getDefiningOp<linalg::GenericOp>();
+  return isElementwise(generic);
+}
+
 struct FuseElementwisePass
     : public uscale::impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
@@ -91,7 +125,10 @@ struct FuseElementwisePass
     };
     RewritePatternSet patterns(&getContext());
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
-    patterns.add<FuseSharedProducer>(&getContext());
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns,
+                                                      reshapeMovesAcross);
+    patterns.add<FuseSharedProducer, GeneralizeFusableTranspose>(
+        &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

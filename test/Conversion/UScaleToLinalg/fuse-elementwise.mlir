@@ -129,3 +129,57 @@ func.func @kept(%x: tensor<8x16xf32>, %y: tensor<8x16xf32>) -> (tensor<8xf32>, t
   } -> tensor<8x16xf32>
   return %sum, %d, %q : tensor<8xf32>, tensor<8x16xf32>, tensor<8x16xf32>
 }
+
+// -----
+
+// Attention's shapes. The head split (a transpose) and the rounding after it
+// are one generic, the transpose read through its indexing map. The scaling
+// of a batched GEMM's result and the causal mask after a reshape are one
+// generic too: the scaling's loops are expanded to the mask's (the reshape
+// moves to the GEMM's result). The GEMM itself stays a named op.
+// CHECK-LABEL: func.func @attention_shapes
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.generic {indexing_maps = [#[[SPLIT:.*]], #{{.*}}], {{.*}} ins(%arg0 : tensor<2x4x2x8xf32>)
+// CHECK: arith.negf
+// CHECK: %[[S:.*]] = linalg.batch_matmul
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[S]] {{\[\[}}0, 1], [2], [3]]
+// CHECK: linalg.generic {{.*}} ins(%[[E]], %arg2 : tensor<2x2x4x4xf32>, tensor<4x4xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK-NOT: linalg.generic
+// CHECK: return
+#split_in = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#mask = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+func.func @attention_shapes(%q: tensor<2x4x2x8xf32>, %k: tensor<4x8x4xf32>, %m: tensor<4x4xf32>) -> (tensor<2x2x4x8xf32>, tensor<2x2x4x4xf32>) {
+  %e0 = tensor.empty() : tensor<2x2x4x8xf32>
+  %t = linalg.transpose ins(%q : tensor<2x4x2x8xf32>) outs(%e0 : tensor<2x2x4x8xf32>) permutation = [0, 2, 1, 3]
+  %r = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%t : tensor<2x2x4x8xf32>) outs(%e0 : tensor<2x2x4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<2x2x4x8xf32>
+  %c = tensor.collapse_shape %r [[0, 1], [2], [3]] : tensor<2x2x4x8xf32> into tensor<4x4x8xf32>
+  %z = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<4x4x4xf32>
+  %acc = linalg.fill ins(%z : f32) outs(%e1 : tensor<4x4x4xf32>) -> tensor<4x4x4xf32>
+  %s = linalg.batch_matmul ins(%c, %k : tensor<4x4x8xf32>, tensor<4x8x4xf32>) outs(%acc : tensor<4x4x4xf32>) -> tensor<4x4x4xf32>
+  %scaled = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%s : tensor<4x4x4xf32>) outs(%e1 : tensor<4x4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %h = arith.constant 0.5 : f32
+    %p = arith.mulf %a, %h : f32
+    linalg.yield %p : f32
+  } -> tensor<4x4x4xf32>
+  %x = tensor.expand_shape %scaled [[0, 1], [2], [3]] output_shape [2, 2, 4, 4] : tensor<4x4x4xf32> into tensor<2x2x4x4xf32>
+  %e2 = tensor.empty() : tensor<2x2x4x4xf32>
+  %masked = linalg.generic {indexing_maps = [#id4, #mask, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %m : tensor<2x2x4x4xf32>, tensor<4x4xf32>) outs(%e2 : tensor<2x2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.addf %a, %b : f32
+    linalg.yield %p : f32
+  } -> tensor<2x2x4x4xf32>
+  return %r, %masked : tensor<2x2x4x8xf32>, tensor<2x2x4x4xf32>
+}
