@@ -46,20 +46,41 @@ timeout 60 python3 "$ROOT/bench/gpu/bench_torch_block.py" --batch "$B" \
   tee "$LOG/block-torch.txt"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
 
-python3 - "$LOG/block-gpu.csv" "$LOG/block-torch.txt" "$((B * T))" "$WARMUP" <<'PY'
-import csv, re, statistics, sys
-try:
-    rows = list(csv.DictReader(open(sys.argv[1])))[int(sys.argv[4]):]
-    ours = statistics.median(int(sys.argv[3]) / float(r["tokens_per_s"]) * 1e3
-                             for r in rows)
-    m = re.search(r"([0-9.]+) ms/step", open(sys.argv[2]).read())
-    torch_ms = float(m.group(1))
-except Exception as e:  # a side that did not run
-    print(f"block step: no comparison ({e})")
-    sys.exit(0)
-print(f"block step: unit-scale FP8 {ours:.2f} ms (median of {len(rows)} steps "
-      f"after {sys.argv[4]}), PyTorch bf16 {torch_ms:.2f} ms, "
-      f"ratio {ours / torch_ms:.2f}x (target: below 1)")
+# Median step time of one of our runs (its --log csv), in ms.
+median_ms() {
+  python3 - "$1" "$((B * T))" "$WARMUP" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))[int(sys.argv[3]):]
+print(f"{statistics.median(int(sys.argv[2]) / float(r['tokens_per_s']) * 1e3 for r in rows):.3f}")
 PY
+}
+torch_ms=$(sed -n 's/.* \([0-9.]*\) ms\/step.*/\1/p' "$LOG/block-torch.txt" | head -1)
+ours_ms=$(median_ms "$LOG/block-gpu.csv" 2>/dev/null)
+if [[ -n "$ours_ms" && -n "$torch_ms" ]]; then
+  python3 -c "import sys; o, t = map(float, sys.argv[1:]); print(f'block step: unit-scale FP8 {o:.2f} ms (median of steps after $WARMUP), PyTorch bf16 {t:.2f} ms, ratio {o / t:.2f}x (target: below 1)')" "$ours_ms" "$torch_ms"
+else
+  echo "block step: no comparison (ours '$ours_ms', PyTorch '$torch_ms')"
+fi
+
+# Variants of the same block (prepare_train_step.sh: the loop kernels'
+# register tile and fused multiply-adds), timed in this run beside the
+# default, which runs again last to show drift. Names: libblock_<variant>.so.
+for lib in "$ART"/gpu/libblock_*.so "$ART/gpu/libblock.so"; do
+  [[ -f "$lib" ]] || continue
+  name=$(basename "$lib" .so)
+  timeout 60 "$RUN" train "$lib" --device gpu --steps "$STEPS" --seed 1 \
+    --log "$LOG/$name-variant.csv" > "$LOG/$name-variant.txt" 2>&1 || {
+    echo "variant $name: failed ($(tail -1 "$LOG/$name-variant.txt"))"
+    continue
+  }
+  v=$(median_ms "$LOG/$name-variant.csv")
+  python3 -c "import sys; v, t = sys.argv[2], sys.argv[3]; print(f'variant {sys.argv[1]}: {float(v):.2f} ms' + (f', ratio {float(v) / float(t):.2f}x to PyTorch' if t else ''))" "$name" "$v" "$torch_ms"
+  # The first 4 losses must match the default's to the printed digits
+  # (same arithmetic up to fused multiply-adds).
+  paste -d' ' <(cut -d, -f2 "$LOG/block-gpu.csv" | sed -n 2,5p) \
+    <(cut -d, -f2 "$LOG/$name-variant.csv" | sed -n 2,5p) |
+    awk -v n="$name" '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-3 * ($1 < 0 ? -$1 : $1) + 1e-3) bad = 1 }
+      END { print "variant " n ": first losses " (bad ? "DIFFER from the default" : "agree with the default (1e-3)") }'
+done
 echo "block status=$status"
 exit $status

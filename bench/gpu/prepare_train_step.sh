@@ -18,7 +18,9 @@
 #                                   GEMMs on the GPU, the rest on the CPU
 #   <out>/gpu/libblock.so           the transformer block of gen_block.py
 #                                   (block_step_bench.sh), its dimensions in
-#                                   <out>/block-dims.txt
+#                                   <out>/block-dims.txt; libblock_*.so: the
+#                                   same with --gpu-contract (and an 8x8
+#                                   --gpu-tile), timed beside it
 #   <out>/fortunes.txt              the char-LM's text (bench/charlm)
 #   <out>/include/nlohmann          the JSON headers, for rebuilding the
 #                                   runner there if the carried one does not
@@ -89,6 +91,15 @@ python3 "$ROOT/bench/gpu/gen_block.py" "$OUT/block.json" \
 "$COMPILE" "$OUT/block.json" -o "$OUT/gpu" "${COMMON[@]}" --lr 0.001 \
   --device gpu --gpu-format bin 2> "$OUT/block-remarks.txt"
 tail -1 "$OUT/block-remarks.txt"
+# Variants block_step_bench.sh times beside the default: fused
+# multiply-adds in the loop kernels, and with them a larger register tile
+# for the contractions left to loop kernels (attention's batched GEMMs).
+"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_contract \
+  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-contract \
+  2> /dev/null
+"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_contract_8x8 \
+  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-contract \
+  --gpu-tile 8x8 2> /dev/null
 rm -f "$OUT/block.json"
 # Each library finds the runtime through its $ORIGIN rpath (the build
 # folder in its rpath does not exist there): gpu-isa gets its own copy.

@@ -95,6 +95,20 @@ struct UScaleLowerToGPUOptions
       *this, "block-size",
       llvm::cl::desc("With offload: threads per block of the loop kernels"),
       llvm::cl::init(256)};
+  Option<int64_t> tileRows{
+      *this, "tile-rows",
+      llvm::cl::desc("With offload: uscale-gpu-register-tile's rows (outputs "
+                     "per thread of a contraction's loop kernel, down)"),
+      llvm::cl::init(4)};
+  Option<int64_t> tileCols{
+      *this, "tile-cols",
+      llvm::cl::desc("With offload: uscale-gpu-register-tile's cols (across)"),
+      llvm::cl::init(4)};
+  Option<bool> contract{
+      *this, "contract",
+      llvm::cl::desc("With offload: fused multiply-adds in the loop kernels "
+                     "(uscale-gpu-contract)"),
+      llvm::cl::init(false)};
 };
 
 /// Appends the `uscale-lower-to-gpu` pipeline to `pm` (on a module):

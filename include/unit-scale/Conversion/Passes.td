@@ -304,6 +304,50 @@ def GpuRegisterTile : Pass<"uscale-gpu-register-tile", "::mlir::func::FuncOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def GpuMergeLoops : Pass<"uscale-gpu-merge-loops", "::mlir::func::FuncOp"> {
+  let summary = "Run independent elementwise loops as one kernel (GPU)";
+  let description = [{
+    The optimizer updates each parameter in a loop of its own: one kernel
+    launch per parameter (15 in the transformer block's step), most of them
+    too small to fill the GPU. This pass merges each run of consecutive
+    top-level `scf.parallel` loops that are independent of each other into
+    one one-dimensional loop over all their iterations: iteration `t` runs
+    the body of the loop whose range of the concatenated iteration space
+    holds `t`, with that loop's indices recovered from `t` (a multi-tensor
+    apply).
+
+    Merged: loops without results or a GPU mapping, with static bounds,
+    whose bodies hold only loads, stores and ops without memory effects (no
+    nested regions), with only ops without memory effects between them;
+    no buffer (through any view) that one of them writes is read or
+    written by another; and the values the merged loop takes from outside
+    (its kernel's parameters) stay under 4096 bytes, counting a memref as
+    its descriptor (PTX 8.0 kernels take at most 4352 bytes of
+    parameters). Each element still gets the same operations:
+    results are bit-identical. Part of `uscale-lower-to-gpu{offload}` and of
+    the emulated offload, before `uscale-offload-to-gpu`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def GpuContract : Pass<"uscale-gpu-contract", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Allow multiply-add contraction in loop kernels (FMA)";
+  let description = [{
+    Loop kernels keep each `arith.mulf` and `arith.addf` apart, as the CPU
+    does, so the NVPTX backend emits `mul.rn` and `add.rn`, which ptxas may
+    not fuse. This pass marks every floating-point multiply, add and
+    subtract in the kernels of a `gpu.module` `fastmath<contract>`, so a
+    multiply feeding an add becomes one `fma.rn`: half the arithmetic
+    instructions in a contraction's loop, each result rounded once instead
+    of twice. Results then differ from the CPU's in the last bits (as the
+    GPU's reduction order and libdevice already make them).
+    `uscale-lower-to-gpu{contract}` runs it after kernel outlining; off by
+    default until a GPU run shows it pays.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def GpuAsyncLaunches : Pass<"uscale-gpu-async-launches", "::mlir::func::FuncOp"> {
   let summary = "Chain a host function's kernel launches on one stream";
   let description = [{

@@ -59,15 +59,22 @@ inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
 /// value (the fill loops gone), scatter-adds as atomic adds, reductions
 /// to warps (not with `emulate`: warp shuffles have no host form), tiles of
 /// outputs per thread for contractions (with `emulate` on every loop it
-/// applies to, however few its threads, so the CPU check covers it), then
+/// applies to, however few its threads, so the CPU check covers it),
+/// independent elementwise loops merged into one, then
 /// uscale-offload-to-gpu (with `emulate`, in host memory).
-inline std::string offloadLoopsText(int64_t blockSize, bool emulate) {
+inline std::string offloadLoopsText(int64_t blockSize, bool emulate,
+                                    int64_t tileRows = 4,
+                                    int64_t tileCols = 4) {
+  std::string tile = "uscale-gpu-register-tile{rows=" +
+                     std::to_string(tileRows) +
+                     " cols=" + std::to_string(tileCols) +
+                     (emulate ? " min-threads=1}" : "}");
   return std::string("func.func(uscale-gpu-loop-order,"
                      "convert-linalg-to-parallel-loops,"
                      "uscale-promote-accumulators,uscale-fold-fills,"
-                     "uscale-gpu-atomic-accumulate") +
-         (emulate ? ",uscale-gpu-register-tile{min-threads=1}),"
-                  : ",uscale-gpu-map-reductions,uscale-gpu-register-tile),") +
+                     "uscale-gpu-atomic-accumulate,") +
+         (emulate ? tile : "uscale-gpu-map-reductions," + tile) +
+         ",uscale-gpu-merge-loops)," +
          "uscale-offload-to-gpu{block-size=" +
          std::to_string(blockSize) + (emulate ? " emulate=true}," : "},");
 }

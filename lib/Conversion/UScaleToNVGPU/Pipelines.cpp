@@ -36,11 +36,13 @@ std::string lowerToGpuText(const mlir::uscale::UScaleLowerToGPUOptions &o) {
     // (bounds, trip counts, delinearization divisors) to constants, which
     // outlining then sinks into the kernel: a division by a kernel argument
     // is a 64-bit division routine per index, by a constant a shift.
-    p += mlir::uscale::offloadLoopsText(o.blockSize, /*emulate=*/false) +
+    p += mlir::uscale::offloadLoopsText(o.blockSize, /*emulate=*/false,
+                                        o.tileRows, o.tileCols) +
          "func.func(convert-parallel-loops-to-gpu,canonicalize,cse),"
          "gpu-launch-sink-index-computations,"
          "gpu-kernel-outlining,"
-         "func.func(uscale-gpu-async-launches{shared-stream=true}),";
+         "func.func(uscale-gpu-async-launches{shared-stream=true})," +
+         (o.contract ? "gpu.module(uscale-gpu-contract)," : "");
   else
     p += "convert-linalg-to-loops,";
   // Host math to LLVM and libm. With offload the host has none left (every
