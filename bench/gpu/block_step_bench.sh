@@ -40,6 +40,22 @@ USCALE_PROFILE=events USCALE_PROFILE_TOP=400 timeout 60 "$RUN" train \
   "$ART/gpu/libblock.so" --device gpu --steps "$STEPS" --seed 1 \
   > "$LOG/block-profile.txt" 2>&1
 sed -n '/^uscale-profile:/,$p' "$LOG/block-profile.txt" | head -45
+# The 30 longest rows again, each kernel with what it is.
+if [[ -f "$ART/block-kernels.txt" ]]; then
+  echo "--- the longest kernels, described (block-kernels.txt)"
+  python3 - "$LOG/block-profile.txt" "$ART/block-kernels.txt" <<'PY'
+import re, sys
+table = {}
+for line in open(sys.argv[2]):
+    parts = line.rstrip('\n').split('\t')
+    if parts[0].startswith('#') and len(parts) > 1 and parts[0][1:].isdigit():
+        table[parts[0]] = ' '.join(parts[1:])
+rows = [l for l in open(sys.argv[1]) if re.match(r'\s+\d+\s+[0-9.]+\s', l)]
+for line in rows[:30]:
+    m = re.search(r'kernel (#\d+) ', line)
+    print(line.rstrip() + ('   <- ' + table.get(m.group(1), '?') if m else ''))
+PY
+fi
 echo "--- PyTorch bf16, same model"
 timeout 60 python3 "$ROOT/bench/gpu/bench_torch_block.py" --batch "$B" \
   --seq "$T" --width "$D" --heads "$H" --vocab "$V" 2>&1 |

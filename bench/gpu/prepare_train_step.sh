@@ -20,7 +20,9 @@
 #                                   (block_step_bench.sh), its dimensions in
 #                                   <out>/block-dims.txt; libblock_*.so: the
 #                                   same with --gpu-contract (and an 8x8
-#                                   --gpu-tile), timed beside it
+#                                   --gpu-tile), timed beside it;
+#                                   <out>/block-kernels.txt: what each of
+#                                   its kernels is (kernel_table.py)
 #   <out>/fortunes.txt              the char-LM's text (bench/charlm)
 #   <out>/include/nlohmann          the JSON headers, for rebuilding the
 #                                   runner there if the carried one does not
@@ -91,6 +93,20 @@ python3 "$ROOT/bench/gpu/gen_block.py" "$OUT/block.json" \
 "$COMPILE" "$OUT/block.json" -o "$OUT/gpu" "${COMMON[@]}" --lr 0.001 \
   --device gpu --gpu-format bin 2> "$OUT/block-remarks.txt"
 tail -1 "$OUT/block-remarks.txt"
+# What each of the block's kernels is, by load order (#N in the
+# USCALE_PROFILE=events report): kernel_table.py over the outlined IR and
+# the final module of the same lowering.
+"$BUILD/bin/unit-scale-opt" "$OUT/block.json" --uscale-unit-scale \
+  --uscale-autodiff="optimizer=adam lr=0.001" --uscale-cast-fp8 \
+  --uscale-parameters-to-arguments \
+  "--uscale-lower-to-gpu=fallback=true aot=true offload=true format=isa" \
+  --mlir-print-op-on-diagnostic=false \
+  --mlir-print-ir-after=gpu-kernel-outlining -o "$OUT/block-final.mlir" \
+  2> "$OUT/block-outlined.mlir"
+python3 "$ROOT/bench/gpu/kernel_table.py" "$OUT/block-outlined.mlir" \
+  "$OUT/block-final.mlir" > "$OUT/block-kernels.txt"
+rm -f "$OUT/block-outlined.mlir" "$OUT/block-final.mlir"
+head -1 "$OUT/block-kernels.txt"
 # Variants block_step_bench.sh times beside the default: fused
 # multiply-adds in the loop kernels, and with them a larger register tile
 # for the contractions left to loop kernels (attention's batched GEMMs).
