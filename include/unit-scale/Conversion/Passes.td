@@ -269,7 +269,10 @@ def GpuRegisterTile : Pass<"uscale-gpu-register-tile", "::mlir::func::FuncOp"> {
     This pass unrolls two parallel dimensions of such a loop by `rows` x
     `cols` and jams the copies into the reduction: each iteration of the
     new parallel loop computes a tile of outputs, carrying all of their
-    accumulators through one `scf.for`. Loads that do not depend on the
+    accumulators through one `scf.for`: `rows` neighbouring rows, and
+    `cols` columns spaced by the column count over `cols` (so that
+    neighbouring iterations, GPU threads, touch neighbouring elements in
+    each access). Loads that do not depend on the
     unrolled dimension are not repeated (a row of `A` serves the tile's
     `cols` outputs, a column of `B` its `rows`): a 4 x 4 tile does 16
     multiply-adds per 8 loads instead of per 32.

@@ -36,6 +36,7 @@ constexpr unsigned kMaxDepth = 4;
 struct Plan {
   unsigned rowDim = 0, colDim = 0;
   int64_t rows = 1, cols = 1;
+  int64_t colTrips = 1; // iterations of the column dimension
 };
 
 /// Whether `v` is computed from `iv` by ops inside `p`. A reduction loop's
@@ -140,6 +141,7 @@ std::optional<Plan> plan(scf::ParallelOp p, int64_t rows, int64_t cols,
   };
   Plan plan;
   plan.colDim = p.getNumLoops() - 1;
+  plan.colTrips = dims[plan.colDim].trips;
   if (reused(plan.colDim))
     plan.cols = dividing(cols, dims[plan.colDim].trips);
   for (unsigned d = plan.colDim; d-- > 0;)
@@ -210,33 +212,39 @@ void jam(OpBuilder &b, Block &src, MutableArrayRef<IRMapping> copies) {
   }
 }
 
+/// Rows are contiguous (a tile's rows i..i+rows-1: their loads are the
+/// same for a whole warp), columns interleaved: copy c of a thread takes
+/// column j0 + c * (columns / cols), so that in each access neighbouring
+/// threads (neighbouring j0) touch neighbouring elements (coalesced).
 void rewrite(IRRewriter &rw, scf::ParallelOp p, const Plan &plan) {
   Location loc = p.getLoc();
   rw.setInsertionPoint(p);
-  SmallVector<Value> steps(p.getStep());
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(rw, loc, v);
+  };
+  SmallVector<Value> steps(p.getStep()), ubs(p.getUpperBound());
   SmallVector<int64_t> stepOf(p.getNumLoops());
   for (unsigned d = 0; d < p.getNumLoops(); ++d)
     stepOf[d] = *getConstantIntValue(p.getStep()[d]);
-  steps[plan.rowDim] = arith::ConstantIndexOp::create(
-      rw, loc, stepOf[plan.rowDim] * plan.rows);
-  steps[plan.colDim] = arith::ConstantIndexOp::create(
-      rw, loc, stepOf[plan.colDim] * plan.cols);
-  auto tiled = scf::ParallelOp::create(rw, loc, p.getLowerBound(),
-                                       p.getUpperBound(), steps);
+  steps[plan.rowDim] = cst(stepOf[plan.rowDim] * plan.rows);
+  int64_t span = plan.colTrips / plan.cols * stepOf[plan.colDim];
+  ubs[plan.colDim] =
+      cst(*getConstantIntValue(p.getLowerBound()[plan.colDim]) + span);
+  auto tiled = scf::ParallelOp::create(rw, loc, p.getLowerBound(), ubs,
+                                       steps);
   rw.setInsertionPoint(tiled.getBody()->getTerminator());
-  // The copy's index along `d`: the tile's first, plus `k` steps.
-  auto offset = [&](unsigned d, int64_t k) -> Value {
+  // The copy's index along `d`: the thread's own, plus `k` times `delta`.
+  auto offset = [&](unsigned d, int64_t k, int64_t delta) -> Value {
     Value iv = tiled.getInductionVars()[d];
     if (k == 0)
       return iv;
-    Value delta = arith::ConstantIndexOp::create(rw, loc, k * stepOf[d]);
-    return arith::AddIOp::create(rw, loc, iv, delta);
+    return arith::AddIOp::create(rw, loc, iv, cst(k * delta));
   };
   SmallVector<Value> rowIvs, colIvs;
   for (int64_t r = 0; r < plan.rows; ++r)
-    rowIvs.push_back(offset(plan.rowDim, r));
+    rowIvs.push_back(offset(plan.rowDim, r, stepOf[plan.rowDim]));
   for (int64_t c = 0; c < plan.cols; ++c)
-    colIvs.push_back(offset(plan.colDim, c));
+    colIvs.push_back(offset(plan.colDim, c, span));
   SmallVector<IRMapping> copies(plan.rows * plan.cols);
   for (int64_t r = 0; r < plan.rows; ++r)
     for (int64_t c = 0; c < plan.cols; ++c) {

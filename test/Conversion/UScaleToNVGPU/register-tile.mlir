@@ -4,20 +4,22 @@
 
 // Attention's scores: 64 batched 256x256 outputs, each summing 128 products,
 // as uscale-promote-accumulators leaves them. Each iteration of the new
-// loop computes 4 x 4 outputs (steps 4 on rows and columns: 262144
-// iterations, over the 67584 default minimum). Per step of the reduction
-// it loads 4 elements of A (one per row) and 4 of B (one per column), not
-// 32, and carries all 16 accumulators; the 16 outputs are loaded before
-// and stored after, each at its own indices.
+// loop computes 4 x 4 outputs (262144 iterations, over the 67584 default
+// minimum): 4 neighbouring rows (step 4) and 4 columns 64 apart (the column
+// loop runs to 64), so that neighbouring threads touch neighbouring
+// columns in each access. Per step of the reduction it loads 4 elements of
+// A (one per row) and 4 of B (one per column), not 32, and carries all 16
+// accumulators; the 16 outputs are loaded before and stored after, each at
+// its own indices.
 // CHECK-LABEL: func.func @scores
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
 // CHECK-DAG: %[[S4:.*]] = arith.constant 4 : index
-// CHECK: scf.parallel (%[[N:.*]], %[[I:.*]], %[[J:.*]]) = {{.*}} to (%c64, %c256, %c256) step (%[[C1]], %[[S4]], %{{.*}})
+// CHECK: scf.parallel (%[[N:.*]], %[[I:.*]], %[[J:.*]]) = {{.*}} to (%c64, %c256, %c64{{.*}}) step (%[[C1]], %[[S4]], %[[C1]])
 // CHECK-DAG: %[[I1:.*]] = arith.addi %[[I]], %c1{{.*}} : index
 // CHECK-DAG: %[[I2:.*]] = arith.addi %[[I]], %c2{{.*}} : index
 // CHECK-DAG: %[[I3:.*]] = arith.addi %[[I]], %c3{{.*}} : index
-// CHECK-DAG: %[[J1:.*]] = arith.addi %[[J]], %c1{{.*}} : index
-// CHECK-DAG: %[[J3:.*]] = arith.addi %[[J]], %c3{{.*}} : index
+// CHECK-DAG: %[[J1:.*]] = arith.addi %[[J]], %c64{{.*}} : index
+// CHECK-DAG: %[[J3:.*]] = arith.addi %[[J]], %c192{{.*}} : index
 // CHECK-COUNT-16: memref.load %arg2
 // CHECK: %[[R:.*]]:16 = scf.for %[[K:.*]] = %c0 to %c128 step %c1 iter_args(%[[A0:[a-z0-9]+]] = %{{[0-9]+}}, %[[A1:[a-z0-9]+]] = %{{[0-9]+}}, {{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
 // CHECK-NEXT: %[[X0:.*]] = memref.load %arg0[%[[N]], %[[I]], %[[K]]]
@@ -44,7 +46,7 @@
 // CHECK-NEXT: scf.reduce
 // With rows=2 cols=8: two rows of eight outputs.
 // SMALL-LABEL: func.func @scores
-// SMALL: scf.parallel {{.*}} step (%{{.*}}, %c2{{.*}}, %c8{{.*}})
+// SMALL: scf.parallel {{.*}} to (%c64, %c256, %c32{{.*}}) step (%{{.*}}, %c2{{.*}}, %c1{{.*}})
 // SMALL: scf.for {{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
 // SMALL-COUNT-10: memref.load
 // SMALL-NEXT: arith.mulf
@@ -78,14 +80,14 @@ func.func @scores(%a: memref<64x256x128xf32>, %b: memref<64x128x256xf32>,
 // only other one). 1024 x 512 outputs: 4 x 4 tiles leave 32768 iterations,
 // under the default 67584, so the tile shrinks to 2 x 2 (131072).
 // CHECK-LABEL: func.func @scaled_transposed
-// CHECK: scf.parallel (%[[I:.*]], %[[J:.*]]) = {{.*}} step (%c2{{.*}}, %c2{{.*}})
+// CHECK: scf.parallel (%[[I:.*]], %[[J:.*]]) = {{.*}} to (%c1024, %c256{{.*}}) step (%c2{{.*}}, %c1{{.*}})
 // CHECK: scf.for {{.*}} -> (f32, f32, f32, f32) {
 // CHECK-COUNT-4: memref.load
 // CHECK-NOT: memref.load
 // CHECK: scf.yield
 // CHECK-COUNT-4: arith.mulf %{{.*}}, %cst
 // SMALL-LABEL: func.func @scaled_transposed
-// SMALL: step (%c2{{.*}}, %c8{{.*}})
+// SMALL: to (%c1024, %c64{{.*}}) step (%c2{{.*}}, %c1{{.*}})
 func.func @scaled_transposed(%a: memref<1024x64xf32>, %b: memref<512x64xf32>,
                              %c: memref<1024x512xf32>) {
   %c0 = arith.constant 0 : index
@@ -116,7 +118,7 @@ func.func @scaled_transposed(%a: memref<1024x64xf32>, %b: memref<512x64xf32>,
 // columns are not a dimension of the loop), an elementwise loop (no
 // reduction), and a loop whose body writes inside the reduction.
 // CHECK-LABEL: func.func @left_alone
-// CHECK-COUNT-3: step (%c1, %c1)
+// CHECK-COUNT-3: to (%c512, %c512) step (%c1, %c1)
 // CHECK-NOT: step (%c{{[248]}}
 // SMALL-LABEL: func.func @left_alone
 // SMALL-COUNT-3: step (%c1, %c1)
