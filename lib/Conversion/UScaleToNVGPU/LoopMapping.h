@@ -1,17 +1,20 @@
 //===- LoopMapping.h - scf.parallel to GPU processor mappings ---*- C++ -*-===//
 //
 // Shared by the passes that prepare loops for convert-parallel-loops-to-gpu:
-// uscale-offload-to-gpu (blocks x threads of elementwise loops) and
-// uscale-gpu-map-reductions (blocks of warps).
+// uscale-offload-to-gpu (blocks x threads of elementwise loops),
+// uscale-gpu-map-reductions (blocks of warps) and uscale-gpu-merge-loops
+// (one loop for several).
 //
 //===----------------------------------------------------------------------===//
 #ifndef USCALE_LIB_CONVERSION_USCALETONVGPU_LOOPMAPPING_H
 #define USCALE_LIB_CONVERSION_USCALETONVGPU_LOOPMAPPING_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
 
 #include <optional>
 
@@ -35,6 +38,29 @@ inline std::optional<StaticDim> staticDim(Value lb, Value ub, Value step) {
   if (!l || !u || !s || *s <= 0)
     return std::nullopt;
   return StaticDim{*l, *s, *u > *l ? (*u - *l + *s - 1) / *s : 0};
+}
+
+/// Row-major indices of `linear` in `dims`, as values of the loops' own
+/// induction variables (lb + index * step), mapped in `map`.
+inline void delinearize(OpBuilder &b, Location loc, Value linear,
+                 ArrayRef<StaticDim> dims, ValueRange ivs, IRMapping &map) {
+  Value rest = linear;
+  for (int64_t d = int64_t(dims.size()) - 1; d >= 0; --d) {
+    Value index = rest;
+    if (d > 0) {
+      Value trips = arith::ConstantIndexOp::create(b, loc, dims[d].trips);
+      index = arith::RemUIOp::create(b, loc, rest, trips);
+      rest = arith::DivUIOp::create(b, loc, rest, trips);
+    }
+    Value iv = index;
+    if (dims[d].step != 1)
+      iv = arith::MulIOp::create(
+          b, loc, iv, arith::ConstantIndexOp::create(b, loc, dims[d].step));
+    if (dims[d].lb != 0)
+      iv = arith::AddIOp::create(
+          b, loc, arith::ConstantIndexOp::create(b, loc, dims[d].lb), iv);
+    map.map(ivs[d], iv);
+  }
 }
 
 /// Maps the one dimension of `loop` to `proc` (identity map and bound).

@@ -25,6 +25,7 @@ namespace mlir::uscale {
 using namespace mlir;
 using mlir::uscale::nvgpu_lowering::kSMs;
 using mlir::uscale::nvgpu_lowering::mapTo;
+using mlir::uscale::nvgpu_lowering::delinearize;
 using mlir::uscale::nvgpu_lowering::StaticDim;
 using mlir::uscale::nvgpu_lowering::staticDim;
 using mlir::uscale::nvgpu_lowering::writesNoMemory;
@@ -131,29 +132,6 @@ std::optional<Reduction> match(scf::ParallelOp p) {
         return std::nullopt;
     red.combine = combine;
     return red;
-  }
-}
-
-/// Row-major indices of `linear` in `dims`, as values of the loops' own
-/// induction variables (lb + index * step), mapped in `map`.
-void delinearize(OpBuilder &b, Location loc, Value linear,
-                 ArrayRef<StaticDim> dims, ValueRange ivs, IRMapping &map) {
-  Value rest = linear;
-  for (int64_t d = int64_t(dims.size()) - 1; d >= 0; --d) {
-    Value index = rest;
-    if (d > 0) {
-      Value trips = arith::ConstantIndexOp::create(b, loc, dims[d].trips);
-      index = arith::RemUIOp::create(b, loc, rest, trips);
-      rest = arith::DivUIOp::create(b, loc, rest, trips);
-    }
-    Value iv = index;
-    if (dims[d].step != 1)
-      iv = arith::MulIOp::create(
-          b, loc, iv, arith::ConstantIndexOp::create(b, loc, dims[d].step));
-    if (dims[d].lb != 0)
-      iv = arith::AddIOp::create(
-          b, loc, arith::ConstantIndexOp::create(b, loc, dims[d].lb), iv);
-    map.map(ivs[d], iv);
   }
 }
 

@@ -24,6 +24,7 @@ namespace mlir::uscale {
 } // namespace mlir::uscale
 
 using namespace mlir;
+using mlir::uscale::nvgpu_lowering::delinearize;
 using mlir::uscale::nvgpu_lowering::rootBuffer;
 using mlir::uscale::nvgpu_lowering::StaticDim;
 using mlir::uscale::nvgpu_lowering::staticDim;
@@ -132,20 +133,7 @@ void merge(IRRewriter &rw, ArrayRef<Candidate> run) {
     OpBuilder::InsertionGuard guard(rw);
     rw.setInsertionPointToStart(&segment.getThenRegion().front());
     IRMapping map;
-    Value rest = local;
-    for (int64_t d = int64_t(c.dims.size()) - 1; d >= 0; --d) {
-      Value index = rest;
-      if (d > 0) {
-        index = arith::RemUIOp::create(rw, loc, rest, cst(c.dims[d].trips));
-        rest = arith::DivUIOp::create(rw, loc, rest, cst(c.dims[d].trips));
-      }
-      Value iv = index;
-      if (c.dims[d].step != 1)
-        iv = arith::MulIOp::create(rw, loc, iv, cst(c.dims[d].step));
-      if (c.dims[d].lb != 0)
-        iv = arith::AddIOp::create(rw, loc, iv, cst(c.dims[d].lb));
-      map.map(loop.getInductionVars()[d], iv);
-    }
+    delinearize(rw, loc, local, c.dims, loop.getInductionVars(), map);
     for (Operation &op : loop.getBody()->without_terminator())
       rw.clone(op, map);
     offset += c.trips;
