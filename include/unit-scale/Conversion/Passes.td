@@ -484,8 +484,12 @@ def OffloadToGPU : Pass<"uscale-offload-to-gpu", "::mlir::ModuleOp"> {
       softmax or layer norm, a GEMM left off the FP8 kernels: one loop per
       linalg op, reductions as sequential loops inside) is collapsed to one
       dimension, tiled by `block-size`, and mapped to blocks x threads;
-    * a loop nest that is still sequential at the top (a reduction to a
-      scalar, e.g. the loss) becomes a one-thread kernel;
+    * host code that computes on device data (a run of top-level loads,
+      stores, scalar arithmetic and sequential loop nests: the loss
+      reduced to a scalar, the optimizer's bias corrections) becomes a
+      one-thread kernel, less what the host needs of it (a value used
+      after the run and what it is computed from), unless that would
+      reorder two accesses to one buffer;
     * memref arguments are the caller's device memory, used in place; one
       that host code would load or store through is copied (cuMemcpy) into
       a managed buffer at entry and, when the function may write it, back

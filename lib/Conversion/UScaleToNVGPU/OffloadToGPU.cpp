@@ -10,8 +10,8 @@
 // step, and first-touch faults on the GPU cost more than the kernels. The loops become
 // kernels through upstream's convert-parallel-loops-to-gpu and
 // gpu-kernel-outlining; this pass prepares them: one-dimensional blocks x
-// threads mappings, one-thread kernels for sequential nests, and the
-// buffers. docs/gpu.md, "The whole step on the GPU".
+// threads mappings, one-thread kernels for the host code left (sequential
+// nests, scalar arithmetic on device data), and the buffers. docs/gpu.md, "The whole step on the GPU".
 //
 //===----------------------------------------------------------------------===//
 #include "Buffers.h"
@@ -277,21 +277,17 @@ struct OffloadToGPUPass
     // mapped already (uscale-gpu-map-reductions); a parallel loop with
     // reductions (results) stays on the host, on managed memory.
     SmallVector<scf::ParallelOp> parallels;
-    SmallVector<scf::ForOp> sequential;
-    for (Operation &op : body) {
+    for (Operation &op : body)
       if (auto p = dyn_cast<scf::ParallelOp>(op);
           p && p.getNumResults() == 0 &&
           !p->hasAttr(gpu::getMappingAttrName()))
         parallels.push_back(p);
-      else if (auto f = dyn_cast<scf::ForOp>(op);
-               f && f.getNumResults() == 0 && touchesMemory(f))
-        sequential.push_back(f);
-    }
+    SmallVector<SmallVector<Operation *>> hostCode = hostComputations(body);
     for (scf::ParallelOp p : parallels)
       if (failed(mapToBlocksAndThreads(rw, p)))
         return failure();
-    for (scf::ForOp f : sequential)
-      wrapInOneThread(rw, f);
+    for (ArrayRef<Operation *> run : hostCode)
+      wrapInOneThread(rw, run);
 
     // Arguments are device memory (the caller's: the runner keeps
     // parameters and optimizer state on the device) and used in place. One
@@ -339,14 +335,93 @@ struct OffloadToGPUPass
     return success();
   }
 
-  static bool touchesMemory(scf::ForOp f) {
-    return f
-        .walk([](Operation *op) {
-          return isa<memref::LoadOp, memref::StoreOp>(op)
-                     ? WalkResult::interrupt()
-                     : WalkResult::advance();
-        })
-        .wasInterrupted();
+  /// Whether `op` is host code the offload may move into a kernel: a load,
+  /// a store, an op without memory effects or regions, or a sequential loop
+  /// nest of those.
+  static bool movable(Operation *op) {
+    auto simple = [](Operation *o) {
+      return isa<memref::LoadOp, memref::StoreOp>(o) ||
+             (o->getNumRegions() == 0 && isMemoryEffectFree(o));
+    };
+    if (auto f = dyn_cast<scf::ForOp>(op))
+      return !f->walk([&](Operation *inner) {
+                  return isa<scf::ForOp, scf::YieldOp>(inner) || simple(inner)
+                             ? WalkResult::advance()
+                             : WalkResult::interrupt();
+                }).wasInterrupted();
+    return simple(op);
+  }
+
+  /// The buffers `op` (and the ops inside it) reach through memref operands.
+  static DenseSet<Value> buffersOf(Operation *op) {
+    DenseSet<Value> roots;
+    op->walk([&](Operation *inner) {
+      for (Value v : inner->getOperands())
+        if (isa<MemRefType>(v.getType()))
+          roots.insert(rootBuffer(v));
+    });
+    return roots;
+  }
+
+  /// Host code that computes on device data: runs of consecutive top-level
+  /// loads, stores, pure ops and sequential loop nests (a loss reduced to a
+  /// scalar; the optimizer's bias corrections from the step count). What
+  /// the host needs of a run (a value used after it, and what that value
+  /// is computed from in the run) stays on the host; the rest of the run,
+  /// when it accesses memory, becomes a kernel. A run stays whole on the
+  /// host where that would reorder two accesses to one buffer.
+  static SmallVector<SmallVector<Operation *>> hostComputations(Block &body) {
+    SmallVector<SmallVector<Operation *>> runs;
+    SmallVector<Operation *> run;
+    auto endRun = [&] {
+      SmallPtrSet<Operation *, 16> inRun(run.begin(), run.end());
+      // Ops whose results the host needs, and the run's ops they need.
+      SmallPtrSet<Operation *, 16> host;
+      SmallVector<Operation *> work;
+      for (Operation *op : run)
+        if (llvm::any_of(op->getUsers(), [&](Operation *user) {
+              return !inRun.contains(body.findAncestorOpInBlock(*user));
+            }))
+          work.push_back(op);
+      while (!work.empty()) {
+        Operation *op = work.pop_back_val();
+        if (!host.insert(op).second)
+          continue;
+        op->walk([&](Operation *inner) {
+          for (Value v : inner->getOperands())
+            if (Operation *def = v.getDefiningOp(); def && inRun.contains(def))
+              work.push_back(def);
+        });
+      }
+      SmallVector<Operation *> kernel;
+      DenseSet<Value> moved; // buffers of the kernel's ops so far
+      bool reorders = false;
+      for (Operation *op : run) {
+        if (!host.contains(op)) {
+          kernel.push_back(op);
+          for (Value b : buffersOf(op))
+            moved.insert(b);
+          continue;
+        }
+        // Kernel ops before `op` run after it once moved.
+        for (Value b : buffersOf(op))
+          reorders |= moved.contains(b);
+      }
+      bool touches = llvm::any_of(kernel, [](Operation *op) {
+        return !isMemoryEffectFree(op);
+      });
+      if (touches && !reorders)
+        runs.push_back(std::move(kernel));
+      run.clear();
+    };
+    for (Operation &op : body) {
+      if (movable(&op))
+        run.push_back(&op);
+      else
+        endRun();
+    }
+    endRun();
+    return runs;
   }
 
   /// Threads per block for the loop `p`: `block-size`,
@@ -432,19 +507,30 @@ struct OffloadToGPUPass
     return dynamic ? -1 : most;
   }
 
-  /// A sequential nest (a reduction to a scalar) as a one-block,
-  /// one-thread parallel loop, so it runs where its data is. A long one
-  /// gets a remark: one GPU thread runs a few million dependent iterations
-  /// a second, so 1e5 iterations already cost tens of microseconds.
-  static void wrapInOneThread(IRRewriter &rw, scf::ForOp f) {
-    Location loc = f.getLoc();
-    int64_t iterations = nestIterations(f);
-    if (iterations < 0 || iterations > 100000)
-      emitRemark(loc) << "uscale-offload-to-gpu: a sequential loop nest of "
-                      << (iterations < 0 ? std::string("dynamically many")
-                                         : std::to_string(iterations))
-                      << " iterations runs as a one-thread kernel";
-    rw.setInsertionPoint(f);
+  /// Host code (a run of hostComputations: a reduction to a scalar, scalar
+  /// arithmetic on device data) as a one-block, one-thread kernel, so that
+  /// it runs where its data is: host code touching device data needs
+  /// managed memory, a wait for the GPU, and page migrations both ways. A
+  /// long loop nest gets a remark: one GPU thread runs a few million
+  /// dependent iterations a second, so 1e5 iterations already cost tens of
+  /// microseconds.
+  static void wrapInOneThread(IRRewriter &rw, ArrayRef<Operation *> run) {
+    for (Operation *op : run) {
+      auto f = dyn_cast<scf::ForOp>(op);
+      if (!f)
+        continue;
+      int64_t iterations = nestIterations(f);
+      if (iterations < 0 || iterations > 100000)
+        emitRemark(f.getLoc())
+            << "uscale-offload-to-gpu: a sequential loop nest of "
+            << (iterations < 0 ? std::string("dynamically many")
+                               : std::to_string(iterations))
+            << " iterations runs as a one-thread kernel";
+    }
+    // Where the last op was: ops left between the run's (constants) may be
+    // used by it.
+    Location loc = run.back()->getLoc();
+    rw.setInsertionPoint(run.back());
     Value zero = arith::ConstantIndexOp::create(rw, loc, 0);
     Value one = arith::ConstantIndexOp::create(rw, loc, 1);
     auto outer = scf::ParallelOp::create(rw, loc, ValueRange{zero},
@@ -452,7 +538,8 @@ struct OffloadToGPUPass
     rw.setInsertionPointToStart(outer.getBody());
     auto inner = scf::ParallelOp::create(rw, loc, ValueRange{zero},
                                          ValueRange{one}, ValueRange{one});
-    rw.moveOpBefore(f, inner.getBody()->getTerminator());
+    for (Operation *op : run)
+      rw.moveOpBefore(op, inner.getBody()->getTerminator());
     // One-dimensional loops without a mapping yet: cannot fail.
     (void)mapTo(outer, gpu::Processor::BlockX);
     (void)mapTo(inner, gpu::Processor::ThreadX);

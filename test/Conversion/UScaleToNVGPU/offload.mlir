@@ -4,27 +4,27 @@
 
 // What uscale-offload-to-gpu does to a bufferized step (loops on memrefs,
 // as convert-linalg-to-parallel-loops leaves them):
-// - arguments are the caller's device memory: the input %x is read in
-//   place by the kernel;
-// - the out-parameter %out is stored to by host code (the zero before the
-//   reduction), so it is copied (cuMemcpy) into a managed buffer at entry
-//   and, since the step writes it, back before the return;
+// - arguments are the caller's device memory, used in place: the input %x
+//   is read by a kernel, the out-parameter %out written by one;
 // - the temporary and the constant live in device memory: only kernels
 //   and copies touch them;
 // - the 2-D elementwise loop is one loop over 4 * 300 = 1200 elements,
 //   tiled into blocks x threads with a bounds guard; a loop this short
 //   gets 32 threads per block (not the block size, 128), so its blocks
 //   spread over more SMs;
-// - the sequential reduction into %out runs as a one-thread kernel.
+// - the host code after it (the zero stored to %out, then the sequential
+//   reduction into %out) runs as one one-thread kernel: no host code
+//   touches device data, so nothing is managed memory and nothing waits
+//   for the GPU.
 // CHECK-LABEL: func.func @step(
 // CHECK-SAME: %[[X:.*]]: memref<4x300xf32>, %[[OUT:.*]]: memref<f32>)
-// CHECK-DAG: %[[OM:.*]] = gpu.alloc  host_shared () : memref<f32>
-// CHECK-DAG: gpu.memcpy async [%{{.*}}] %[[OM]], %[[OUT]]
+// CHECK-NOT: host_shared
 // CHECK-DAG: %[[G:.*]] = memref.get_global @two
 // CHECK-DAG: %[[GM:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<f32>
 // CHECK-DAG: gpu.memcpy async [%{{.*}}] %[[GM]], %[[G]]
 // CHECK-NOT: memref.copy
 // CHECK-NOT: gpu.memcpy {{.*}}%[[X]]
+// CHECK-NOT: gpu.memcpy {{.*}}%[[OUT]]
 // CHECK: %[[T:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<4x300xf32>
 // CHECK: arith.constant 32 : index
 // CHECK: scf.parallel (%[[B:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
@@ -35,18 +35,17 @@
 // CHECK:       memref.store {{.*}}, %[[T]]
 // CHECK:   } {mapping = [#gpu.loop_dim_map<processor = thread_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]}
 // CHECK: } {mapping = [#gpu.loop_dim_map<processor = block_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]}
-// CHECK: memref.store %{{.*}}, %[[OM]][]
 // CHECK: scf.parallel
 // CHECK:   scf.parallel
+// CHECK:     memref.store %{{.*}}, %[[OUT]][]
 // CHECK:     scf.for
 // CHECK:       memref.load %[[T]]
-// CHECK:       memref.store {{.*}}, %[[OM]][]
+// CHECK:       memref.store {{.*}}, %[[OUT]][]
 // CHECK:   } {mapping = [#gpu.loop_dim_map<processor = thread_x
 // CHECK: } {mapping = [#gpu.loop_dim_map<processor = block_x
 // CHECK: %[[W0:.*]] = gpu.wait async
 // CHECK: gpu.dealloc async [%[[W0]]] %[[T]]
-// CHECK-NOT: gpu.memcpy {{.*}}%[[X]]
-// CHECK: gpu.memcpy async [%{{.*}}] %[[OUT]], %[[OM]]
+// CHECK-NOT: gpu.memcpy
 // CHECK-NOT: memref.copy
 // CHECK: return
 //
@@ -125,6 +124,68 @@ func.func @calls() {
   func.call @inspect(%host) : (memref<128x128xf32>) -> ()
   memref.dealloc %dev : memref<128x128xf32>
   memref.dealloc %host : memref<128x128xf32>
+  return
+}
+
+// Scalar host code on device data (Adam's bias corrections from the step
+// count): each run of loads, arithmetic and stores between two other ops
+// is a one-thread kernel, so the step count, the corrections and the
+// result stay device memory. A constant the run uses and code after it
+// also uses stays on the host (before the kernel). A value the host needs
+// (here, an allocation's size) is loaded on the host, after the kernel
+// made of the rest of its run: its buffer is managed memory.
+// CHECK-LABEL: func.func @scalars(
+// CHECK-SAME: %[[STEP:.*]]: memref<f32>, %[[N:.*]]: memref<index>, %[[OUT:.*]]: memref<f32>
+// CHECK: %[[NM:.*]] = gpu.alloc  host_shared () : memref<index>
+// CHECK: gpu.memcpy async [%{{.*}}] %[[NM]], %[[N]]
+// CHECK-NOT: host_shared
+// CHECK: %[[C1:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<f32>
+// CHECK: %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK: scf.parallel
+// CHECK:   scf.parallel
+// CHECK:     %[[S:.*]] = memref.load %[[STEP]][]
+// CHECK:     math.powf %[[HALF]], %[[S]]
+// CHECK:     memref.store %{{.*}}, %[[C1]][]
+// CHECK:   } {mapping = [#gpu.loop_dim_map<processor = thread_x
+// CHECK: } {mapping = [#gpu.loop_dim_map<processor = block_x
+// CHECK: %[[C2:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<f32>
+// CHECK: scf.parallel
+// CHECK:   scf.parallel
+// CHECK:     memref.load %[[STEP]][]
+// CHECK:     math.powf %[[HALF]]
+// CHECK:     memref.store %{{.*}}, %[[C2]][]
+// CHECK: %[[LEN:.*]] = memref.load %[[NM]][]
+// CHECK: gpu.alloc async [%{{.*}}] (%[[LEN]])
+// CHECK: scf.parallel
+// CHECK:   scf.parallel
+// CHECK:     memref.load %[[C1]][]
+// CHECK:     memref.load %[[C2]][]
+// CHECK:     memref.store %{{.*}}, %[[OUT]][]
+// CHECK-NOT: gpu.memcpy {{.*}}%[[STEP]]
+// CHECK-NOT: gpu.memcpy {{.*}}%[[OUT]]
+// CHECK: return
+func.func @scalars(%step: memref<f32>, %n: memref<index>, %out: memref<f32>) {
+  %one = arith.constant 1.0 : f32
+  %c1 = memref.alloc() : memref<f32>
+  %s = memref.load %step[] : memref<f32>
+  %half = arith.constant 0.5 : f32
+  %p = math.powf %half, %s : f32
+  %q = arith.subf %one, %p : f32
+  memref.store %q, %c1[] : memref<f32>
+  %c2 = memref.alloc() : memref<f32>
+  %s2 = memref.load %step[] : memref<f32>
+  %p2 = math.powf %half, %s2 : f32
+  %q2 = arith.subf %one, %p2 : f32
+  memref.store %q2, %c2[] : memref<f32>
+  %len = memref.load %n[] : memref<index>
+  %buf = memref.alloc(%len) : memref<?xf32>
+  %a = memref.load %c1[] : memref<f32>
+  %b = memref.load %c2[] : memref<f32>
+  %r = arith.addf %a, %b : f32
+  memref.store %r, %out[] : memref<f32>
+  memref.dealloc %buf : memref<?xf32>
+  memref.dealloc %c1 : memref<f32>
+  memref.dealloc %c2 : memref<f32>
   return
 }
 
