@@ -183,7 +183,11 @@ def FoldFills : Pass<"uscale-fold-fills", "::mlir::func::FuncOp"> {
     and stores it once, directly in its body, both at the same indices:
     its induction variables, each once, ranging over the whole buffer; and
     nothing else in it reaches the buffer. Each element then holds the
-    fill value when loaded, so results are bit-identical. Part of the
+    fill value when loaded, so results are bit-identical. A reduction to a
+    scalar is the same in host code: a top-level store of the start value
+    to a rank-0 buffer, the load right after it takes the value, and the
+    store goes where the result is stored over it with nothing in between
+    that reads an argument (which might alias the buffer). Part of the
     offload pipeline (and the emulated one), after
     `uscale-promote-accumulators`.
   }];
@@ -236,6 +240,11 @@ def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp">
     with the output's old value and stores it. The loop becomes the
     `scf.parallel` pair (blocks of warps, mapped to `block_x` and
     `thread_x`) that `uscale-offload-to-gpu` leaves as it is.
+
+    A reduction to a scalar (the loss: a top-level `scf.for` carrying the
+    sum from a start value that needs no load, its result stored to a
+    rank-0 buffer) is first made a parallel loop of one output, so it gets
+    one warp instead of a one-thread kernel.
 
     Handled: `arith.addf`, `maximumf`, `minimumf`, `maxnumf` and `minnumf`
     of the accumulator and a value computed without it; static bounds; a

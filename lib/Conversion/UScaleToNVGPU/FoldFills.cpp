@@ -112,10 +112,68 @@ memref::LoadOp initialLoad(scf::ParallelOp p, Value buffer) {
   return load;
 }
 
+/// The next op after `op` in its block that reaches `root`, or null.
+Operation *nextReaching(Operation *op, Value root) {
+  Operation *next = op->getNextNode();
+  while (next && !reaches(next, root))
+    next = next->getNextNode();
+  return next;
+}
+
+/// Whether every op strictly between `from` and `to` (one block) does
+/// nothing to memory but read buffers of the function's own: no argument,
+/// which another argument might alias, is read or written there.
+bool onlyReadsOwnBuffers(Operation *from, Operation *to) {
+  for (Operation *op = from->getNextNode(); op && op != to;
+       op = op->getNextNode()) {
+    bool bad = op->walk([](Operation *inner) {
+                   for (Value v : inner->getOperands())
+                     if (isa<MemRefType>(v.getType()) &&
+                         !isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(
+                             rootBuffer(v).getDefiningOp()))
+                       return WalkResult::interrupt();
+                   return isa<memref::LoadOp>(inner) ||
+                                  inner->getNumRegions() != 0 ||
+                                  isMemoryEffectFree(inner)
+                              ? WalkResult::advance()
+                              : WalkResult::interrupt();
+                 }).wasInterrupted();
+    if (bad)
+      return false;
+  }
+  return true;
+}
+
+/// A reduction to a scalar: its "fill" is a store of the start value to a
+/// rank-0 buffer (the loss's out-parameter), loaded right back as the
+/// accumulator's initial value, and the reduction's result is stored over
+/// it. The load takes the stored value; the first store goes when nothing
+/// in between can see it.
+void foldScalarFills(IRRewriter &rw, Block &block) {
+  SmallVector<memref::StoreOp> stores;
+  for (Operation &op : block)
+    if (auto store = dyn_cast<memref::StoreOp>(op);
+        store && store.getMemRefType().getRank() == 0)
+      stores.push_back(store);
+  for (memref::StoreOp store : stores) {
+    Value buffer = store.getMemRef(), root = rootBuffer(buffer);
+    auto load = dyn_cast_or_null<memref::LoadOp>(nextReaching(store, root));
+    if (!load || load.getMemRef() != buffer ||
+        !onlyReadsOwnBuffers(store, load))
+      continue;
+    auto over = dyn_cast_or_null<memref::StoreOp>(nextReaching(load, root));
+    rw.replaceOp(load, store.getValueToStore());
+    if (over && over.getMemRef() == buffer &&
+        onlyReadsOwnBuffers(store, over))
+      rw.eraseOp(store);
+  }
+}
+
 struct FoldFillsPass : public uscale::impl::FoldFillsBase<FoldFillsPass> {
   void runOnOperation() override {
     IRRewriter rw(&getContext());
     for (Block &block : getOperation().getBody()) {
+      foldScalarFills(rw, block);
       SmallVector<scf::ParallelOp> fills;
       for (Operation &op : block)
         if (auto p = dyn_cast<scf::ParallelOp>(op); p && fillStore(p))

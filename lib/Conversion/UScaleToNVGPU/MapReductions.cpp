@@ -15,6 +15,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::uscale {
@@ -273,6 +274,38 @@ struct GpuMapReductionsPass
           << static_cast<int64_t>(maxOutputs) << " and "
           << static_cast<int64_t>(minLength);
       return signalPassFailure();
+    }
+    // A reduction to a scalar (the loss) is a sequential nest at the top,
+    // its result stored to a rank-0 buffer: as a parallel loop of one
+    // output, it gets a warp like the others instead of one thread.
+    IRRewriter rw(&getContext());
+    for (Block &block : getOperation().getBody()) {
+      SmallVector<scf::ForOp> scalars;
+      for (Operation &op : block)
+        if (auto f = dyn_cast<scf::ForOp>(op);
+            f && f.getNumResults() == 1 && f->hasOneUse() &&
+            writesNoMemory(f) &&
+            llvm::all_of(f.getInitArgs(), [](Value init) {
+              // A start value the host would have to load stays outside.
+              Operation *def = init.getDefiningOp();
+              return !def || isMemoryEffectFree(def);
+            }))
+          if (auto store = dyn_cast_or_null<memref::StoreOp>(f->getNextNode());
+              store && store.getValueToStore() == f.getResult(0) &&
+              store.getMemRefType().getRank() == 0)
+            scalars.push_back(f);
+      for (scf::ForOp f : scalars) {
+        Location loc = f.getLoc();
+        Operation *store = f->getNextNode();
+        rw.setInsertionPoint(f);
+        Value zero = arith::ConstantIndexOp::create(rw, loc, 0);
+        Value one = arith::ConstantIndexOp::create(rw, loc, 1);
+        auto single = scf::ParallelOp::create(rw, loc, ValueRange{zero},
+                                              ValueRange{one},
+                                              ValueRange{one});
+        rw.moveOpBefore(f, single.getBody()->getTerminator());
+        rw.moveOpBefore(store, single.getBody()->getTerminator());
+      }
     }
     SmallVector<Reduction> found;
     // Outermost parallel loops only: those the offload maps.

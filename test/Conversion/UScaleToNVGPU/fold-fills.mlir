@@ -152,3 +152,48 @@ func.func @kept(%x: memref<64x128xf32>, %arg: memref<64xf32>, %res: memref<64xf3
   }
   return
 }
+
+// -----
+
+// A reduction to a scalar (the loss into its out-parameter): the start
+// value is stored, loaded right back, and the sum stored over it. The sum
+// starts from the value and the first store goes (nothing in between reads
+// an argument). Where an argument is read in between (another argument may
+// alias the out-parameter), the load still takes the value but the first
+// store stays.
+// CHECK-LABEL: func.func @loss
+// CHECK-SAME: (%[[X:.*]]: memref<64xf32>, %[[OUT:.*]]: memref<f32>, %[[OUT2:.*]]: memref<f32>)
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NOT: memref.store %[[ZERO]], %[[OUT]]
+// CHECK: %[[S:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]]) -> (f32)
+// CHECK: memref.store %[[S]], %[[OUT]][]
+// CHECK: memref.store %[[ZERO]], %[[OUT2]][]
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]]) -> (f32)
+// CHECK:   memref.load %[[X]]
+// CHECK: memref.store %{{.*}}, %[[OUT2]][]
+func.func @loss(%x: memref<64xf32>, %out: memref<f32>, %out2: memref<f32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %t = memref.alloc() : memref<64xf32>
+  memref.copy %x, %t : memref<64xf32> to memref<64xf32>
+  memref.store %zero, %out[] : memref<f32>
+  %init = memref.load %out[] : memref<f32>
+  %s = scf.for %i = %c0 to %c64 step %c1 iter_args(%acc = %init) -> (f32) {
+    %v = memref.load %t[%i] : memref<64xf32>
+    %n = arith.addf %acc, %v : f32
+    scf.yield %n : f32
+  }
+  memref.store %s, %out[] : memref<f32>
+  memref.store %zero, %out2[] : memref<f32>
+  %init2 = memref.load %out2[] : memref<f32>
+  %s2 = scf.for %i = %c0 to %c64 step %c1 iter_args(%acc = %init2) -> (f32) {
+    %v = memref.load %x[%i] : memref<64xf32>
+    %n = arith.addf %acc, %v : f32
+    scf.yield %n : f32
+  }
+  memref.store %s2, %out2[] : memref<f32>
+  memref.dealloc %t : memref<64xf32>
+  return
+}

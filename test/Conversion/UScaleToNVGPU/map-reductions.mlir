@@ -203,3 +203,31 @@ func.func @left_alone(%a: memref<64x256x128xf32>, %b: memref<64x128x256xf32>,
 func.func @nothing() {
   return
 }
+
+// -----
+
+// A reduction to a scalar (the loss over 2048 tokens, started from its
+// value as uscale-fold-fills leaves it): one output, one warp, instead of a
+// one-thread kernel walking all 2048.
+// CHECK-LABEL: func.func @loss
+// CHECK: scf.parallel (%{{.*}}) = (%{{.*}}) to (%c1{{.*}})
+// CHECK: scf.parallel (%[[T:.*]]) = (%{{.*}}) to (%c32{{.*}})
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c2048{{.*}} step %c32
+// CHECK: gpu.shuffle xor
+// CHECK: memref.store %{{.*}}, %arg1[] : memref<f32>
+// CHECK: } {mapping = [#gpu.loop_dim_map<processor = thread_x
+// LONG-LABEL: func.func @loss
+// LONG: gpu.shuffle xor
+func.func @loss(%x: memref<2048xf32>, %out: memref<f32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2048 = arith.constant 2048 : index
+  %zero = arith.constant 0.0 : f32
+  %s = scf.for %i = %c0 to %c2048 step %c1 iter_args(%acc = %zero) -> (f32) {
+    %v = memref.load %x[%i] : memref<2048xf32>
+    %n = arith.addf %acc, %v : f32
+    scf.yield %n : f32
+  }
+  memref.store %s, %out[] : memref<f32>
+  return
+}
