@@ -365,7 +365,9 @@ struct OffloadToGPUPass
 
   /// Host code that computes on device data: runs of consecutive top-level
   /// loads, stores, pure ops and sequential loop nests (a loss reduced to a
-  /// scalar; the optimizer's bias corrections from the step count). What
+  /// scalar; the optimizer's bias corrections from the step count), with
+  /// allocations between them left where they are (the kernel, where the
+  /// run's last op was, comes after them). What
   /// the host needs of a run (a value used after it, and what that value
   /// is computed from in the run) stays on the host; the rest of the run,
   /// when it accesses memory, becomes a kernel. A run stays whole on the
@@ -417,7 +419,7 @@ struct OffloadToGPUPass
     for (Operation &op : body) {
       if (movable(&op))
         run.push_back(&op);
-      else
+      else if (!isa<gpu::AllocOp>(op)) // an allocation may stay between
         endRun();
     }
     endRun();

@@ -128,39 +128,34 @@ func.func @calls() {
 }
 
 // Scalar host code on device data (Adam's bias corrections from the step
-// count): each run of loads, arithmetic and stores between two other ops
-// is a one-thread kernel, so the step count, the corrections and the
-// result stay device memory. A constant the run uses and code after it
-// also uses stays on the host (before the kernel). A value the host needs
-// (here, an allocation's size) is loaded on the host, after the kernel
-// made of the rest of its run: its buffer is managed memory.
+// count, and their sum into the out-parameter): the run of loads,
+// arithmetic and stores, allocations between them left in place, is one
+// one-thread kernel, so the step count, the corrections and the result
+// stay device memory. A value the host needs (an allocation's size) is
+// loaded on the host, before the kernel: its buffer is managed memory.
 // CHECK-LABEL: func.func @scalars(
 // CHECK-SAME: %[[STEP:.*]]: memref<f32>, %[[N:.*]]: memref<index>, %[[OUT:.*]]: memref<f32>
 // CHECK: %[[NM:.*]] = gpu.alloc  host_shared () : memref<index>
 // CHECK: gpu.memcpy async [%{{.*}}] %[[NM]], %[[N]]
 // CHECK-NOT: host_shared
 // CHECK: %[[C1:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<f32>
-// CHECK: %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
-// CHECK: scf.parallel
-// CHECK:   scf.parallel
-// CHECK:     %[[S:.*]] = memref.load %[[STEP]][]
-// CHECK:     math.powf %[[HALF]], %[[S]]
-// CHECK:     memref.store %{{.*}}, %[[C1]][]
-// CHECK:   } {mapping = [#gpu.loop_dim_map<processor = thread_x
-// CHECK: } {mapping = [#gpu.loop_dim_map<processor = block_x
 // CHECK: %[[C2:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<f32>
-// CHECK: scf.parallel
-// CHECK:   scf.parallel
-// CHECK:     memref.load %[[STEP]][]
-// CHECK:     math.powf %[[HALF]]
-// CHECK:     memref.store %{{.*}}, %[[C2]][]
 // CHECK: %[[LEN:.*]] = memref.load %[[NM]][]
 // CHECK: gpu.alloc async [%{{.*}}] (%[[LEN]])
 // CHECK: scf.parallel
 // CHECK:   scf.parallel
+// CHECK:     %[[S:.*]] = memref.load %[[STEP]][]
+// CHECK:     math.powf %{{.*}}, %[[S]]
+// CHECK:     memref.store %{{.*}}, %[[C1]][]
+// CHECK:     memref.load %[[STEP]][]
+// CHECK:     math.powf
+// CHECK:     memref.store %{{.*}}, %[[C2]][]
 // CHECK:     memref.load %[[C1]][]
 // CHECK:     memref.load %[[C2]][]
 // CHECK:     memref.store %{{.*}}, %[[OUT]][]
+// CHECK:   } {mapping = [#gpu.loop_dim_map<processor = thread_x
+// CHECK: } {mapping = [#gpu.loop_dim_map<processor = block_x
+// CHECK-NOT: scf.parallel
 // CHECK-NOT: gpu.memcpy {{.*}}%[[STEP]]
 // CHECK-NOT: gpu.memcpy {{.*}}%[[OUT]]
 // CHECK: return
@@ -186,6 +181,28 @@ func.func @scalars(%step: memref<f32>, %n: memref<index>, %out: memref<f32>) {
   memref.dealloc %buf : memref<?xf32>
   memref.dealloc %c1 : memref<f32>
   memref.dealloc %c2 : memref<f32>
+  return
+}
+
+// A run the host needs a value of, where moving the rest into a kernel
+// would put a store after the host's load of the same buffer: the whole
+// run stays on the host (its buffer managed memory, copied in and out).
+// CHECK-LABEL: func.func @reorder(
+// CHECK-SAME: %[[A:.*]]: memref<index>
+// CHECK: %[[AM:.*]] = gpu.alloc  host_shared () : memref<index>
+// CHECK-NOT: scf.parallel
+// CHECK: memref.store %{{.*}}, %[[AM]][]
+// CHECK-NEXT: %[[N:.*]] = memref.load %[[AM]][]
+// CHECK: gpu.alloc async [%{{.*}}] (%[[N]])
+// CHECK-NOT: scf.parallel
+// CHECK: gpu.memcpy async [%{{.*}}] %[[A]], %[[AM]]
+// CHECK: return
+func.func @reorder(%a: memref<index>) {
+  %c = arith.constant 3 : index
+  memref.store %c, %a[] : memref<index>
+  %n = memref.load %a[] : memref<index>
+  %buf = memref.alloc(%n) : memref<?xf32>
+  memref.dealloc %buf : memref<?xf32>
   return
 }
 
