@@ -21,6 +21,7 @@ namespace mlir::uscale {
 } // namespace mlir::uscale
 
 using namespace mlir;
+using mlir::uscale::nvgpu_lowering::reaches;
 using mlir::uscale::nvgpu_lowering::rootBuffer;
 using mlir::uscale::nvgpu_lowering::StaticDim;
 using mlir::uscale::nvgpu_lowering::staticDim;
@@ -67,19 +68,6 @@ memref::StoreOp fillStore(scf::ParallelOp p) {
       !coversBuffer(p, store.getIndices(), type))
     return {};
   return store;
-}
-
-/// Whether `op` or an op inside it has an operand that is `root` or a view
-/// of it.
-bool reaches(Operation *op, Value root) {
-  return op
-      ->walk([&](Operation *inner) {
-        for (Value v : inner->getOperands())
-          if (isa<MemRefType>(v.getType()) && rootBuffer(v) == root)
-            return WalkResult::interrupt();
-        return WalkResult::advance();
-      })
-      .wasInterrupted();
 }
 
 /// The load of `buffer` in `p` that takes the filled value, when `p` loads

@@ -11,7 +11,8 @@
 // kernels through upstream's convert-parallel-loops-to-gpu and
 // gpu-kernel-outlining; this pass prepares them: one-dimensional blocks x
 // threads mappings, one-thread kernels for the host code left (sequential
-// nests, scalar arithmetic on device data), and the buffers. docs/gpu.md, "The whole step on the GPU".
+// nests, scalar arithmetic on device data), and the buffers. docs/gpu.md,
+// "The whole step on the GPU".
 //
 //===----------------------------------------------------------------------===//
 #include "Buffers.h"
@@ -38,6 +39,7 @@ namespace mlir::uscale {
 } // namespace mlir::uscale
 
 using namespace mlir;
+using mlir::uscale::nvgpu_lowering::buffersOf;
 using mlir::uscale::nvgpu_lowering::kHostEntryPrefix;
 using mlir::uscale::nvgpu_lowering::kSMs;
 using mlir::uscale::nvgpu_lowering::mapTo;
@@ -352,26 +354,15 @@ struct OffloadToGPUPass
     return simple(op);
   }
 
-  /// The buffers `op` (and the ops inside it) reach through memref operands.
-  static DenseSet<Value> buffersOf(Operation *op) {
-    DenseSet<Value> roots;
-    op->walk([&](Operation *inner) {
-      for (Value v : inner->getOperands())
-        if (isa<MemRefType>(v.getType()))
-          roots.insert(rootBuffer(v));
-    });
-    return roots;
-  }
-
   /// Host code that computes on device data: runs of consecutive top-level
   /// loads, stores, pure ops and sequential loop nests (a loss reduced to a
   /// scalar; the optimizer's bias corrections from the step count), with
   /// allocations between them left where they are (the kernel, where the
-  /// run's last op was, comes after them). What
-  /// the host needs of a run (a value used after it, and what that value
-  /// is computed from in the run) stays on the host; the rest of the run,
-  /// when it accesses memory, becomes a kernel. A run stays whole on the
-  /// host where that would reorder two accesses to one buffer.
+  /// run's last op was, comes after them). What the host needs of a run (a
+  /// value used after it, and what that value is computed from in the run)
+  /// stays on the host; the rest of the run, when it accesses memory,
+  /// becomes a kernel. A run stays whole on the host where that would
+  /// reorder two accesses to one buffer.
   static SmallVector<SmallVector<Operation *>> hostComputations(Block &body) {
     SmallVector<SmallVector<Operation *>> runs;
     SmallVector<Operation *> run;
@@ -529,8 +520,8 @@ struct OffloadToGPUPass
                                : std::to_string(iterations))
             << " iterations runs as a one-thread kernel";
     }
-    // Where the last op was: ops left between the run's (constants) may be
-    // used by it.
+    // Where the run's last op was: what stayed on the host between its ops
+    // (constants, allocations) may be used by it.
     Location loc = run.back()->getLoc();
     rw.setInsertionPoint(run.back());
     Value zero = arith::ConstantIndexOp::create(rw, loc, 0);
