@@ -53,7 +53,13 @@ for line in open(sys.argv[2]):
 rows = [l for l in open(sys.argv[1]) if re.match(r'\s+\d+\s+[0-9.]+\s', l)]
 for line in rows[:30]:
     m = re.search(r'kernel (#\d+) ', line)
-    print(line.rstrip() + ('   <- ' + table.get(m.group(1), '?') if m else ''))
+    described = table.get(m.group(1), '?') if m else ''
+    # GB/s if the kernel moved its buffers once: against the HBM's ~3 TB/s.
+    calls, total = line.split()[:2]
+    mb = re.search(r'([0-9.]+) MB of buffers', described)
+    rate = (f'  ~{float(mb.group(1)) / (float(total) / int(calls)):.0f} GB/s'
+            if mb and float(total) > 0 else '')
+    print(line.rstrip() + (f'   <- {described}{rate}' if m else ''))
 PY
 fi
 echo "--- PyTorch bf16, same model"

@@ -14,8 +14,9 @@ FINAL: the lowered module (its gpu.binary ops, in load order). For each
 binary: its index, its module, and for loop kernels launched by FUNC
 (default: the one whose name ends in _train_step): the launch grid, what
 the kernel does (warp reduction, a tiled contraction, merged loops, ...),
-and the loads and stores per thread (loops multiplied out). A static
-description, not a measurement.
+the loads and stores per thread (loops multiplied out), and the size of
+the buffers it takes (what it moves through DRAM if it reads or writes
+each once). A static description, not a measurement.
 """
 import re
 import sys
@@ -65,6 +66,25 @@ def per_thread(body):
         elif 'memref.store' in line or 'atomic_rmw' in line:
             stores += mult
     return loads, stores
+
+
+ELEMENT_BYTES = {'f32': 4, 'i32': 4, 'f64': 8, 'i64': 8, 'index': 8,
+                 'f16': 2, 'bf16': 2, 'i8': 1, 'i1': 1}
+
+
+def footprint(body):
+    """Bytes of the buffers the kernel takes (its memref parameters, each
+    counted once): what a kernel that reads or writes each of them once
+    moves through DRAM."""
+    sig = next((l for l in body if 'gpu.func' in l), '')
+    total = 0
+    for shape in re.findall(r'memref<([^>]*)>', sig):
+        dims = shape.split(',')[0].split('x')
+        n = 1
+        for d in dims[:-1]:
+            n *= int(d) if d.isdigit() else 0
+        total += n * ELEMENT_BYTES.get(dims[-1].strip(), 4)
+    return total
 
 
 def kind(body):
@@ -125,7 +145,8 @@ def main():
         what = kind(body)
         per = 'in all segments' if 'merged' in what else 'per thread'
         print(f'#{i}\t{name}\t<{grid}>\t{what}\t'
-              f'{loads} loads, {stores} stores {per}')
+              f'{loads} loads, {stores} stores {per}\t'
+              f'{footprint(body) / 1e6:.3f} MB of buffers')
 
 
 if __name__ == '__main__':
