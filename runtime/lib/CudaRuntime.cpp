@@ -286,18 +286,16 @@ void timed(const std::string &name, CUstream stream, uint64_t bytes,
     std::lock_guard<std::mutex> lock(p->mutex);
     const DriverApi &api = runtime().api;
     CUevent start = profileEvent(*p), end = profileEvent(*p);
-    if (start && end && api.cuEventRecord(start, stream) == CUDA_SUCCESS) {
-      call();
-      if (api.cuEventRecord(end, stream) == CUDA_SUCCESS) {
-        p->pending.push_back({name, start, end, bytes});
-        if (p->pending.size() >= 4096)
-          readEvents(*p);
-        return;
-      }
-    } else {
-      call();
+    bool started = start && end &&
+                   api.cuEventRecord(start, stream) == CUDA_SUCCESS;
+    call();
+    if (started && api.cuEventRecord(end, stream) == CUDA_SUCCESS) {
+      p->pending.push_back({name, start, end, bytes});
+      if (p->pending.size() >= 4096)
+        readEvents(*p);
+      return;
     }
-    for (CUevent e : {start, end})
+    for (CUevent e : {start, end}) // not recorded: kept for reuse
       if (e)
         p->spare.push_back(e);
     return;

@@ -51,6 +51,13 @@ bool coversBuffer(scf::ParallelOp p, ValueRange indices, MemRefType type) {
   return true;
 }
 
+/// Whether `v` is (a view of) a buffer the function allocates itself: no
+/// argument, which another argument might alias.
+bool ownBuffer(Value v) {
+  return isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(
+      rootBuffer(v).getDefiningOp());
+}
+
 /// The store of a loop that only stores one value, defined outside it, to
 /// every element of a static, identity-layout buffer of this function's
 /// own (not an argument, which another argument might alias).
@@ -63,8 +70,7 @@ memref::StoreOp fillStore(scf::ParallelOp p) {
     return {};
   MemRefType type = store.getMemRefType();
   if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
-      !isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(
-          rootBuffer(store.getMemRef()).getDefiningOp()) ||
+      !ownBuffer(store.getMemRef()) ||
       !coversBuffer(p, store.getIndices(), type))
     return {};
   return store;
@@ -116,9 +122,7 @@ bool onlyReadsOwnBuffers(Operation *from, Operation *to) {
        op = op->getNextNode()) {
     bool bad = op->walk([](Operation *inner) {
                    for (Value v : inner->getOperands())
-                     if (isa<MemRefType>(v.getType()) &&
-                         !isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(
-                             rootBuffer(v).getDefiningOp()))
+                     if (isa<MemRefType>(v.getType()) && !ownBuffer(v))
                        return WalkResult::interrupt();
                    return isa<memref::LoadOp>(inner) ||
                                   inner->getNumRegions() != 0 ||
@@ -162,18 +166,16 @@ struct FoldFillsPass : public uscale::impl::FoldFillsBase<FoldFillsPass> {
     IRRewriter rw(&getContext());
     for (Block &block : getOperation().getBody()) {
       foldScalarFills(rw, block);
-      SmallVector<scf::ParallelOp> fills;
+      SmallVector<std::pair<scf::ParallelOp, memref::StoreOp>> fills;
       for (Operation &op : block)
-        if (auto p = dyn_cast<scf::ParallelOp>(op); p && fillStore(p))
-          fills.push_back(p);
-      for (scf::ParallelOp fill : fills) {
-        memref::StoreOp store = fillStore(fill);
-        Value buffer = store.getMemRef(), root = rootBuffer(buffer);
+        if (auto p = dyn_cast<scf::ParallelOp>(op))
+          if (memref::StoreOp store = fillStore(p))
+            fills.emplace_back(p, store);
+      for (auto [fill, store] : fills) {
+        Value buffer = store.getMemRef();
         // The next op that reaches the buffer must be the reduction.
-        Operation *next = fill->getNextNode();
-        while (next && !reaches(next, root))
-          next = next->getNextNode();
-        auto reduction = dyn_cast_or_null<scf::ParallelOp>(next);
+        auto reduction = dyn_cast_or_null<scf::ParallelOp>(
+            nextReaching(fill, rootBuffer(buffer)));
         if (!reduction)
           continue;
         memref::LoadOp load = initialLoad(reduction, buffer);
