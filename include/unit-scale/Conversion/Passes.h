@@ -104,6 +104,12 @@ struct UScaleLowerToGPUOptions
       *this, "tile-cols",
       llvm::cl::desc("With offload: uscale-gpu-register-tile's cols (across)"),
       llvm::cl::init(4)};
+  Option<bool> batchedGemms{
+      *this, "batched-gemms",
+      llvm::cl::desc("uscale-to-nvgpu's batched: batched FP8 GEMMs "
+                     "(attention's) on the FP8 kernels too, instead of loop "
+                     "kernels"),
+      llvm::cl::init(false)};
   Option<bool> contract{
       *this, "contract",
       llvm::cl::desc("With offload: fused multiply-adds in the loop kernels "

@@ -404,7 +404,11 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
     rank-3 (or higher) first operand with a 2-D second one, as in a
     transformer's projections (`[B, T, K] x [K, N]`), is one GEMM over its
     collapsed leading dimensions (`tensor.collapse_shape` to `[B*T, K]`,
-    the result expanded back):
+    the result expanded back). With `batched`, two operands of rank 3 or
+    more with the same leading dimensions (attention's `[B, H, T, d]`) are
+    one batched GEMM: the leading dimensions are the batch, each operand's
+    matrices stacked along their rows (`[B*H*T, d]`), one launch with a
+    grid z over the batches:
 
     | operands    | variant | in a train step                          |
     |-------------|---------|------------------------------------------|
@@ -412,14 +416,16 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
     | E5M2 x E4M3 | dgrad   | data gradient `dY W^T` (also `dY^T X`)   |
     | E4M3 x E5M2 | wgrad   | weight gradient `X^T dY`                 |
 
-    `@uscale_fp8_matmul_<variant>(A, transA, B, transB, C, alpha) -> i32`
+    `@uscale_fp8_matmul_<variant>(A, transA, B, transB, C, alpha, batch)
+    -> i32`
     is declared private, with a `uscale.fp8_gemm` attribute naming its
     template instance; `uscale-nvgpu-instantiate` defines it after
     bufferization (docs/gpu.md). At run time it copies the f32 operands to
     the device, casts them to FP8 there (RNE, saturating: bit-exact with the
     `uscale.quantize` ops it replaces) in K-major order, which is where the
-    transposes happen (a plain `uscale.transpose` feeding the quantize is
-    folded into the cast), runs the GEMM with the op's alpha in the f32
+    transposes happen (a plain `uscale.transpose` feeding the quantize, or
+    for a batched GEMM one of the last two dimensions, is folded into the
+    cast), runs the GEMM with the op's alpha in the f32
     epilogue and copies the f32 result back. The call site passes the
     tensors through `bufferization.to_buffer` / `to_tensor` and asserts the
     status. A linear's bias is added afterwards (`uscale.scale` by alpha,
@@ -427,15 +433,18 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
 
     GEMMs without two quantized operands are left alone (host path). A
     quantized GEMM the kernels cannot run (M, N or K not a multiple of the
-    128 x 128 x 128 tile, dynamic shapes, batched operands (both of rank
-    3 or more, as attention's), non-f32
-    tensors, E5M2 x E5M2) is an error on the op naming the shape and the
+    128 x 128 x 128 tile, dynamic shapes, batched operands without
+    `batched`, more than 65535 batches, non-f32 tensors, E5M2 x E5M2) is an error on the op naming the shape and the
     tile, or with `fallback` a remark, and the op is left alone.
   }];
   let options = [
     Option<"fallback", "fallback", "bool", /*default=*/"false",
            "Leave FP8 GEMMs the kernels cannot run on the host path with a "
            "remark, instead of failing">,
+    Option<"batched", "batched", "bool", /*default=*/"false",
+           "Run batched FP8 GEMMs (both operands of rank 3 or more with the "
+           "same leading dimensions: attention's) on the kernels too, one "
+           "launch per GEMM with a grid z over its batches">,
     Option<"wave", "wave", "int64_t", /*default=*/"132",
            "CTAs in one wave of the target GPU (an H100's SMs): the 128 x 256 "
            "tile is used only where it makes at least this many, else the "

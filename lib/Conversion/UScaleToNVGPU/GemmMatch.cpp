@@ -27,26 +27,51 @@ StringRef mlir::uscale::nvgpu_lowering::formatElementType(FP8Format f) {
   return f == FP8Format::E4M3 ? "f8E4M3FN" : "f8E5M2";
 }
 
+FunctionType mlir::uscale::nvgpu_lowering::hostEntryType(MLIRContext *ctx) {
+  Builder b(ctx);
+  auto buf = MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
+                             b.getF32Type());
+  Type i1 = b.getI1Type();
+  return b.getFunctionType({buf, i1, buf, i1, buf, b.getF32Type(),
+                            b.getIndexType()},
+                           {b.getI32Type()});
+}
+
 namespace {
 
 std::string describe(FP8Format f) {
   return f == FP8Format::E4M3 ? "E4M3" : "E5M2";
 }
 
+/// Whether `perm` swaps the last two of its dimensions and keeps the others
+/// ([1, 0]; [0, 1, 3, 2] for a batch of matrices).
+bool swapsLastTwo(ArrayRef<int64_t> perm) {
+  int64_t r = perm.size();
+  if (r < 2 || perm[r - 2] != r - 1 || perm[r - 1] != r - 2)
+    return false;
+  for (int64_t i = 0; i < r - 2; ++i)
+    if (perm[i] != i)
+      return false;
+  return true;
+}
+
 /// The kernel operand for `v` (a quantize result), which the op reads as
-/// rows x K when `kMajor`, else as K x rows. A uscale.transpose with
-/// perm [1, 0] and no scaling between the quantize and its input is folded
-/// into the cast (it reads the transpose's input the other way round), so
-/// the transposed tensor is never materialised in f32.
-KernelOperand kernelOperand(QuantizeOp q, bool kMajor) {
+/// rows x K when `kMajor`, else as K x rows (per batch). A uscale.transpose
+/// of the last two dimensions ([1, 0]; with `batched` also [0, .., r-1,
+/// r-2]) without scaling between the quantize and its input is folded into
+/// the cast (it reads the transpose's input the other way round), so the
+/// transposed tensor is never materialised in f32.
+KernelOperand kernelOperand(QuantizeOp q, bool kMajor, bool batched) {
   KernelOperand o;
   o.quantize = q;
   o.format = q.getFormat();
   o.source = q.getInput();
   o.transposed = !kMajor;
   if (auto t = o.source.getDefiningOp<TransposeOp>()) {
-    bool plainSwap = t.getPerm().size() == 2 && t.getPerm()[0] == 1 &&
-                     t.getPerm()[1] == 0;
+    // An unbatched operand of rank 3 or more has its leading dimensions
+    // collapsed into rows: a swap of its last two is not a 2-D transpose.
+    bool plainSwap = (t.getPerm().size() == 2 || batched) &&
+                     swapsLastTwo(t.getPerm());
     std::optional<ScalesAttr> s = t.getScales();
     bool unscaled = !s || s->getAlphaValue() == 1.0;
     if (plainSwap && unscaled) {
@@ -68,7 +93,7 @@ std::string shapeOf(Type t) {
 } // namespace
 
 std::optional<GemmMatch>
-mlir::uscale::nvgpu_lowering::matchFp8Gemm(Operation *op) {
+mlir::uscale::nvgpu_lowering::matchFp8Gemm(Operation *op, bool batched) {
   auto matmul = dyn_cast<MatMulOp>(op);
   auto linear = dyn_cast<LinearOp>(op);
   if (!matmul && !linear)
@@ -110,11 +135,28 @@ mlir::uscale::nvgpu_lowering::matchFp8Gemm(Operation *op) {
   // (attention) is not one GEMM.
   bool collapsible = lhsType.getRank() > 2 && rhsType.getRank() == 2 &&
                      outType.getRank() == lhsType.getRank();
-  if ((lhsType.getRank() != 2 && !collapsible) || rhsType.getRank() != 2)
+  // Both operands batched ([..., M, K] x [..., K, N], the same leading
+  // dimensions): one batched GEMM, with uscale-to-nvgpu{batched}.
+  int64_t rank = lhsType.getRank();
+  bool isBatched = rank > 2 && rhsType.getRank() == rank &&
+                   outType.getRank() == rank &&
+                   lhsType.getShape().drop_back(2) ==
+                       rhsType.getShape().drop_back(2) &&
+                   lhsType.getShape().drop_back(2) ==
+                       outType.getShape().drop_back(2);
+  if (isBatched && !batched)
+    return reject(llvm::formatv("operands {0} and {1}: batched GEMMs run on "
+                                "the FP8 kernels only with "
+                                "uscale-to-nvgpu{{batched} (unit-scale-compile "
+                                "--gpu-batched-gemm)",
+                                shapeOf(lhsType), shapeOf(rhsType))
+                      .str());
+  if (!isBatched &&
+      ((lhsType.getRank() != 2 && !collapsible) || rhsType.getRank() != 2))
     return reject(llvm::formatv("operands {0} and {1}: the FP8 kernels take "
-                                "2-D operands only (or a first operand whose "
-                                "leading dimensions collapse into M; batched "
-                                "GEMMs stay on the host path)",
+                                "2-D operands, a first operand whose leading "
+                                "dimensions collapse into M, or two batched "
+                                "operands with the same leading dimensions",
                                 shapeOf(lhsType), shapeOf(rhsType))
                       .str());
   if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape() ||
@@ -136,10 +178,15 @@ mlir::uscale::nvgpu_lowering::matchFp8Gemm(Operation *op) {
   // matmul's rhs and an untransposed weight are [K, N], so the cast reads
   // them transposed; a transpose_weight weight is already [N, K].
   bool bKMajor = linear && linear.getTransposeWeight();
-  plan.a = kernelOperand(qa, /*kMajor=*/true);
-  plan.b = kernelOperand(qb, bKMajor);
+  plan.a = kernelOperand(qa, /*kMajor=*/true, isBatched);
+  plan.b = kernelOperand(qb, bKMajor, isBatched);
+  // Batched: the leading dimensions are the batch, M the next; else they
+  // all collapse into M.
+  int64_t firstRow = isBatched ? outType.getRank() - 2 : 0;
+  for (int64_t i = 0; i < firstRow; ++i)
+    plan.batch *= outType.getDimSize(i);
   plan.m = 1;
-  for (int64_t i = 0, e = outType.getRank() - 1; i < e; ++i)
+  for (int64_t i = firstRow, e = outType.getRank() - 1; i < e; ++i)
     plan.m *= outType.getDimSize(i);
   plan.n = outType.getDimSize(outType.getRank() - 1);
   plan.k = lhsType.getDimSize(lhsType.getRank() - 1);
@@ -154,6 +201,11 @@ mlir::uscale::nvgpu_lowering::matchFp8Gemm(Operation *op) {
                       "FP8 kernel's {3} x {3} x {3} tile (no tail handling "
                       "yet)",
                       plan.m, plan.n, plan.k, kTile)
+                      .str());
+  if (plan.batch > kMaxBatch)
+    return reject(llvm::formatv("{0} batches: the kernels run at most {1} "
+                                "(the grid's z dimension)",
+                                plan.batch, kMaxBatch)
                       .str());
   match.plan = plan;
   return match;

@@ -44,13 +44,19 @@ struct KernelOperand {
 /// C[M, N] = alpha * sum_k A[m, k] * B[n, k] (+ alpha * bias[n]). A's
 /// source may have rank 3 or more ([..., K], M the product of the leading
 /// dimensions); the op's result then has the same leading dimensions.
+/// A batched plan (`batch` > 1: both operands of rank 3 or more with the
+/// same leading dimensions, attention's) is `batch` such GEMMs, M, N and K
+/// per batch; its operands are stacked along their rows.
 /// The kernels' tile: M, N and K must be multiples of it.
 constexpr int64_t kTile = 128;
+/// The most batches of a batched GEMM: one per block of the grid's z.
+constexpr int64_t kMaxBatch = 65535;
 
 struct GemmPlan {
   GemmVariant variant;
   KernelOperand a, b;
   int64_t m = 0, n = 0, k = 0;
+  int64_t batch = 1;
   int64_t tileN = kTile; // the kernel instance's tile width (tileWidth)
   double alpha = 1.0;
   Value bias; // uscale.linear's bias, or null
@@ -59,18 +65,23 @@ struct GemmPlan {
 /// Host entries of the FP8 GEMMs are named <prefix><variant>[_n128].
 constexpr llvm::StringLiteral kHostEntryPrefix = "uscale_fp8_matmul_";
 
+/// The host entries' type: (A, transA, B, transB, C, alpha, batch) -> status
+/// (fp8_matmul_host.mlir.in).
+FunctionType hostEntryType(MLIRContext *ctx);
+
 /// The attribute on a host entry declaration that says which template
 /// instance defines it: {variant = "fwd", a = "e4m3", b = "e4m3",
 /// tile_n = 256}.
 constexpr llvm::StringLiteral kFp8GemmAttr = "uscale.fp8_gemm";
 
-/// The kernel's tile width for an M x N output: 256 (the faster kernel,
-/// docs/gpu.md) when N allows it and the 128 x 256 tiles make at least
-/// `wave` CTAs (132 on an H100: one per SM); else 128, which makes twice as
-/// many (a 2048 x 1024 output: 64 tiles of 128 x 256 left half the SMs
-/// idle).
-inline int64_t tileWidth(int64_t m, int64_t n, int64_t wave) {
-  bool fills = (m / kTile) * (n / 256) >= wave;
+/// The kernel's tile width for `batch` M x N outputs: 256 (the faster
+/// kernel, docs/gpu.md) when N allows it and the 128 x 256 tiles make at
+/// least `wave` CTAs (132 on an H100: one per SM); else 128, which makes
+/// twice as many (a 2048 x 1024 output: 64 tiles of 128 x 256 left half
+/// the SMs idle).
+inline int64_t tileWidth(int64_t m, int64_t n, int64_t wave,
+                         int64_t batch = 1) {
+  bool fills = batch * (m / kTile) * (n / 256) >= wave;
   return n % 256 == 0 && fills ? 256 : kTile;
 }
 
@@ -88,8 +99,9 @@ struct GemmMatch {
 
 /// Returns std::nullopt for an op that is not an FP8 GEMM (operands not
 /// both quantized): it stays on the host path. Otherwise a plan, or the
-/// reason the kernels cannot run it.
-std::optional<GemmMatch> matchFp8Gemm(Operation *op);
+/// reason the kernels cannot run it. Batched GEMMs get a plan only with
+/// `batched` (uscale-to-nvgpu{batched}).
+std::optional<GemmMatch> matchFp8Gemm(Operation *op, bool batched = false);
 
 } // namespace mlir::uscale::nvgpu_lowering
 

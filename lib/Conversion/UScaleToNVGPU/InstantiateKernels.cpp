@@ -51,11 +51,12 @@ LogicalResult instantiate(ModuleOp module, func::FuncOp decl,
   if (!decl.isDeclaration() || !fa || !fb ||
       !llvm::is_contained({"fwd", "dgrad", "wgrad"}, variant) ||
       (tileN != 256 && tileN != 128) ||
-      decl.getName() != (kHostEntryPrefix + name).str())
+      decl.getName() != (kHostEntryPrefix + name).str() ||
+      decl.getFunctionType() != hostEntryType(module.getContext()))
     return decl.emitError()
            << "uscale-nvgpu-instantiate: expected a declaration "
-              "@uscale_fp8_matmul_<fwd|dgrad|wgrad>[_n128] with "
-           << kFp8GemmAttr
+              "@uscale_fp8_matmul_<fwd|dgrad|wgrad>[_n128] of type "
+           << hostEntryType(module.getContext()) << " with " << kFp8GemmAttr
            << " = {variant = \"fwd|dgrad|wgrad\", a = \"e4m3|e5m2\", b = "
               "\"e4m3|e5m2\", tile_n = 256|128 : i64} (no suffix for 256)";
   Location loc = decl.getLoc();

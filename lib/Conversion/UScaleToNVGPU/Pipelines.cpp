@@ -19,8 +19,9 @@ namespace {
 // host and device code to the LLVM dialect with the kernels embedded as a
 // gpu.binary.
 std::string lowerToGpuText(const mlir::uscale::UScaleLowerToGPUOptions &o) {
-  std::string p = llvm::formatv("uscale-to-nvgpu{{fallback={0}},",
-                                o.fallback ? "true" : "false")
+  std::string p = llvm::formatv("uscale-to-nvgpu{{fallback={0} batched={1}},",
+                                o.fallback ? "true" : "false",
+                                o.batchedGemms ? "true" : "false")
                       .str();
   // The CPU lowering's front (shared, so its emulate-offload checks this);
   // before the templates are instantiated: their host entries return a

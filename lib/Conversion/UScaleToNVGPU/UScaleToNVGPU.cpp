@@ -52,9 +52,7 @@ LogicalResult declareHostEntry(ModuleOp module, const GemmPlan &plan,
   std::string name = hostEntryName(plan);
   MLIRContext *ctx = module.getContext();
   OpBuilder b(ctx);
-  Type f32 = b.getF32Type(), i1 = b.getI1Type();
-  auto buf = MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic}, f32);
-  auto type = b.getFunctionType({buf, i1, buf, i1, buf, f32}, {b.getI32Type()});
+  FunctionType type = hostEntryType(ctx);
   DictionaryAttr kernel = b.getDictionaryAttr(
       {b.getNamedAttr("variant", b.getStringAttr(variantName(plan.variant))),
        b.getNamedAttr("a", b.getStringAttr(formatName(plan.a.format))),
@@ -100,14 +98,19 @@ Value emitCall(Operation *op, const GemmPlan &plan) {
   OpBuilder b(op);
   Location loc = op->getLoc();
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
-  Value aSource = plan.a.source;
-  int64_t aRank = cast<RankedTensorType>(aSource.getType()).getRank();
-  if (aRank > 2) // [..., K] -> [M, K]: a view once bufferized
-    aSource = tensor::CollapseShapeOp::create(b, loc, aSource,
-                                              leadingIntoOne(aRank));
-  Value a = asHostBuffer(b, loc, aSource);
-  Value bm = asHostBuffer(b, loc, plan.b.source);
-  auto cType = MemRefType::get({plan.m, plan.n}, outType.getElementType());
+  // [..., cols] -> [rows, cols]: a view once bufferized. A batched
+  // operand's matrices are then stacked along the rows.
+  auto asMatrix = [&](Value source) {
+    int64_t rank = cast<RankedTensorType>(source.getType()).getRank();
+    if (rank > 2)
+      source = tensor::CollapseShapeOp::create(b, loc, source,
+                                               leadingIntoOne(rank));
+    return asHostBuffer(b, loc, source);
+  };
+  Value a = asMatrix(plan.a.source);
+  Value bm = asMatrix(plan.b.source);
+  int64_t rowsC = plan.batch * plan.m;
+  auto cType = MemRefType::get({rowsC, plan.n}, outType.getElementType());
   Value c = memref::AllocOp::create(b, loc, cType);
   Value cDyn = memref::CastOp::create(
       b, loc,
@@ -119,9 +122,10 @@ Value emitCall(Operation *op, const GemmPlan &plan) {
   // alpha is applied by the kernel's epilogue in f32.
   Value alpha = arith::ConstantOp::create(
       b, loc, b.getF32FloatAttr(static_cast<float>(plan.alpha)));
+  Value batch = arith::ConstantIndexOp::create(b, loc, plan.batch);
   auto call = func::CallOp::create(
-      b, loc, b.getStringAttr(hostEntryName(plan)),
-      TypeRange{b.getI32Type()}, ValueRange{a, transA, bm, transB, cDyn, alpha});
+      b, loc, b.getStringAttr(hostEntryName(plan)), TypeRange{b.getI32Type()},
+      ValueRange{a, transA, bm, transB, cDyn, alpha, batch});
   // The sizes and shapes the host entry checks (status 1, 2) were checked
   // here already; a non-zero status means the generated code is wrong.
   Value zero = arith::ConstantIntOp::create(b, loc, 0, 32);
@@ -129,15 +133,19 @@ Value emitCall(Operation *op, const GemmPlan &plan) {
                                    call.getResult(0), zero);
   cf::AssertOp::create(
       b, loc, ok,
-      b.getStringAttr(llvm::formatv("uscale-to-nvgpu: {0} FP8 GEMM {1}x{2}x{3} "
+      b.getStringAttr(llvm::formatv("uscale-to-nvgpu: {0} FP8 GEMM {1}{2}x{3}x{4} "
                                     "returned a non-zero status",
-                                    variantName(plan.variant), plan.m, plan.n,
-                                    plan.k)
+                                    variantName(plan.variant),
+                                    plan.batch > 1
+                                        ? llvm::formatv("{0} x ", plan.batch)
+                                              .str()
+                                        : std::string(),
+                                    plan.m, plan.n, plan.k)
                           .str()));
   // restrict: no other to_tensor aliases `c`; writable: later ops may
   // update the result in place.
   Value y = bufferization::ToTensorOp::create(
-      b, loc, RankedTensorType::get({plan.m, plan.n}, outType.getElementType()),
+      b, loc, RankedTensorType::get({rowsC, plan.n}, outType.getElementType()),
       c, b.getUnitAttr(), b.getUnitAttr());
   if (outType.getRank() > 2) // [M, N] -> [..., N]
     y = tensor::ExpandShapeOp::create(b, loc, outType, y,
@@ -181,7 +189,7 @@ struct UScaleToNVGPUPass
     });
     bool failedAny = false;
     for (Operation *op : gemms) {
-      std::optional<GemmMatch> match = matchFp8Gemm(op);
+      std::optional<GemmMatch> match = matchFp8Gemm(op, batched);
       if (!match)
         continue; // not an FP8 GEMM: left to the host path
       if (!match->plan) {
@@ -195,7 +203,7 @@ struct UScaleToNVGPUPass
         continue;
       }
       GemmPlan &plan = *match->plan;
-      plan.tileN = tileWidth(plan.m, plan.n, wave);
+      plan.tileN = tileWidth(plan.m, plan.n, wave, plan.batch);
       if (failed(declareHostEntry(module, plan, op->getLoc()))) {
         failedAny = true;
         continue;
