@@ -12,6 +12,9 @@
 //          reference in double (every element for small sizes, sampled rows,
 //          columns and elements for large ones) and, when built with nvcc,
 //          with a GPU reference kernel on every element.
+//          --batched BxMxNxK,... also checks the batched entry points
+//          (B GEMMs on operands stacked along their rows) against the CPU
+//          reference.
 //   selftest  checks the checker on the CPU: good output passes, swapped
 //          tiles and unwritten elements fail (no GPU needed).
 //   bench  times direct launches (CUDA events, median of --iters after
@@ -78,10 +81,24 @@ extern "C" int32_t _mlir_ciface_uscale_fp8_gemm_dgrad_n128(Desc2 *, Desc2 *,
 extern "C" int32_t _mlir_ciface_uscale_fp8_gemm_wgrad_n128(Desc2 *, Desc2 *,
                                                            Desc2 *, float);
 
+// The batched entries: `batch` GEMMs on operands stacked along their rows
+// (A [batch x M, K], B [batch x N, K], C [batch x M, N x bytes]).
+#define USCALE_BATCHED_ENTRY(v)                                                \
+  extern "C" int32_t _mlir_ciface_uscale_fp8_gemm_##v##_batched(              \
+      Desc2 *, Desc2 *, Desc2 *, float, int64_t);
+USCALE_BATCHED_ENTRY(fwd)
+USCALE_BATCHED_ENTRY(dgrad)
+USCALE_BATCHED_ENTRY(wgrad)
+USCALE_BATCHED_ENTRY(fwd_n128)
+USCALE_BATCHED_ENTRY(dgrad_n128)
+USCALE_BATCHED_ENTRY(wgrad_n128)
+#undef USCALE_BATCHED_ENTRY
+
 namespace {
 
 enum OutKind { OUT_E4M3 = 0, OUT_E5M2 = 1, OUT_BF16 = 2, OUT_F32 = 3 };
 using EntryFn = int32_t (*)(Desc2 *, Desc2 *, Desc2 *, float);
+using BatchedFn = int32_t (*)(Desc2 *, Desc2 *, Desc2 *, float, int64_t);
 
 struct Variant {
   const char *name;
@@ -90,22 +107,27 @@ struct Variant {
   int outBytes;
   EntryFn entry;
   int tileN; // the instance's tile width: N must be a multiple of it
+  BatchedFn batched;
 };
 
 // The template instances the compiler picks from (docs/gpu.md): 128 x 256
 // tiles with 4 stages, and 128 x 128 tiles with 3 stages (_n128).
 const Variant kVariants[] = {
-    {"fwd", false, false, OUT_E4M3, 1, _mlir_ciface_uscale_fp8_gemm_fwd, 256},
+    {"fwd", false, false, OUT_E4M3, 1, _mlir_ciface_uscale_fp8_gemm_fwd, 256,
+     _mlir_ciface_uscale_fp8_gemm_fwd_batched},
     {"dgrad", true, false, OUT_BF16, 2, _mlir_ciface_uscale_fp8_gemm_dgrad,
-     256},
+     256, _mlir_ciface_uscale_fp8_gemm_dgrad_batched},
     {"wgrad", false, true, OUT_F32, 4, _mlir_ciface_uscale_fp8_gemm_wgrad,
-     256},
+     256, _mlir_ciface_uscale_fp8_gemm_wgrad_batched},
     {"fwd_n128", false, false, OUT_E4M3, 1,
-     _mlir_ciface_uscale_fp8_gemm_fwd_n128, 128},
+     _mlir_ciface_uscale_fp8_gemm_fwd_n128, 128,
+     _mlir_ciface_uscale_fp8_gemm_fwd_n128_batched},
     {"dgrad_n128", true, false, OUT_BF16, 2,
-     _mlir_ciface_uscale_fp8_gemm_dgrad_n128, 128},
+     _mlir_ciface_uscale_fp8_gemm_dgrad_n128, 128,
+     _mlir_ciface_uscale_fp8_gemm_dgrad_n128_batched},
     {"wgrad_n128", false, true, OUT_F32, 4,
-     _mlir_ciface_uscale_fp8_gemm_wgrad_n128, 128},
+     _mlir_ciface_uscale_fp8_gemm_wgrad_n128, 128,
+     _mlir_ciface_uscale_fp8_gemm_wgrad_n128_batched},
 };
 
 const char *outName(OutKind k) {
@@ -403,6 +425,29 @@ std::vector<Size> parseSizes(const std::string &s) {
   return out;
 }
 
+/// "BxMxNxK,...": batched sizes (attention's: 64x256x256x128).
+std::vector<std::pair<int, Size>> parseBatchedSizes(const std::string &s) {
+  std::vector<std::pair<int, Size>> out;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t end = s.find(',', pos);
+    std::string one = s.substr(pos, end == std::string::npos ? end : end - pos);
+    int b = 0;
+    Size z{};
+    if (std::sscanf(one.c_str(), "%dx%dx%dx%d", &b, &z.M, &z.N, &z.K) != 4 ||
+        b < 1) {
+      std::fprintf(stderr, "bad batched size '%s' (want BxMxNxK)\n",
+                   one.c_str());
+      std::exit(2);
+    }
+    out.push_back({b, z});
+    if (end == std::string::npos)
+      break;
+    pos = end + 1;
+  }
+  return out;
+}
+
 struct Options {
   std::string mode;
   std::vector<Size> sizes;
@@ -412,6 +457,8 @@ struct Options {
   int iters = 50, warmup = 10;
   uint64_t seed = 1;
   size_t fullCheckLimit = size_t(1) << 31; // M*N*K up to this: every element
+  // Batched checks (the batched entries): batch x M x N x K, per batch.
+  std::vector<std::pair<int, Size>> batched;
 };
 
 int passed = 0, failed = 0, skipped = 0;
@@ -563,6 +610,29 @@ void checkArgumentValidation() {
                 "result=%s\n",
                 v.name, s1, s2, s3, ok ? "PASS" : "FAIL");
     report(ok);
+    // The batched entry: 2 batches of 128 x 256 x 128 are accepted up to
+    // the shape check (C one row short: 2), and the batch count is
+    // checked: 0, more than the grid's z (65535), or not dividing the rows
+    // of A and B (3 into 256 and 512): 1.
+    a = makeDesc(nullptr, 256, 128);
+    b = makeDesc(nullptr, 512, 128);
+    c = makeDesc(nullptr, 255, 256 * v.outBytes);
+    int32_t b1 = v.batched(&a, &b, &c, 1.0f, 2);
+    c = makeDesc(nullptr, 256, 256 * v.outBytes);
+    int32_t b2 = v.batched(&a, &b, &c, 1.0f, 0);
+    int32_t b3 = v.batched(&a, &b, &c, 1.0f, 65536);
+    int32_t b4 = v.batched(&a, &b, &c, 1.0f, 3);
+    // 2 batches of 128 rows of A but 3 x 256 rows of B: N = 384 per batch,
+    // C has 256 x bytes columns: shapes disagree.
+    b = makeDesc(nullptr, 768, 128);
+    int32_t b5 = v.batched(&a, &b, &c, 1.0f, 2);
+    // (N = 384 is not a multiple of the 128 x 256 instances' tile: 1.)
+    ok = b1 == 2 && b2 == 1 && b3 == 1 && b4 == 1 &&
+         b5 == (v.tileN == 256 ? 1 : 2);
+    std::printf("CHECK variant=%s test=batched-argument-validation "
+                "status=%d,%d,%d,%d,%d result=%s\n",
+                v.name, b1, b2, b3, b4, b5, ok ? "PASS" : "FAIL");
+    report(ok);
   }
 }
 
@@ -574,6 +644,101 @@ void checkArgumentValidation() {
 /// 1e-3 absolute, then rounded to the format) must pass; the same output
 /// with two 128 x 128 tiles swapped, or with one element left unwritten
 /// (0xFF poison), must fail.
+/// The CPU reference of `batch` GEMMs on stacked operands (A [B x M, K],
+/// Bm [B x N, K]) at `points`, (row of the stacked C, column): every
+/// element when `full`, else the first and last rows and columns of each
+/// batch and 4096 samples.
+void batchedReference(const Variant &v, const std::vector<uint8_t> &A,
+                      const std::vector<uint8_t> &Bm, size_t B, size_t M,
+                      size_t N, size_t K, float alpha, bool full, Rng &rng,
+                      std::vector<std::pair<size_t, size_t>> &points,
+                      std::vector<double> &ref) {
+  float lutA[256], lutB[256];
+  for (int i = 0; i < 256; ++i) {
+    lutA[i] = decode(uint8_t(i), v.aE5M2);
+    lutB[i] = decode(uint8_t(i), v.bE5M2);
+  }
+  points.clear();
+  if (full) {
+    for (size_t r = 0; r < B * M; ++r)
+      for (size_t n = 0; n < N; ++n)
+        points.push_back({r, n});
+  } else {
+    for (size_t bt = 0; bt < B; ++bt)
+      for (size_t n = 0; n < N; ++n) {
+        points.push_back({bt * M, n});
+        points.push_back({bt * M + M - 1, n});
+      }
+    for (size_t bt = 0; bt < B; ++bt)
+      for (size_t m = 0; m < M; ++m) {
+        points.push_back({bt * M + m, 0});
+        points.push_back({bt * M + m, N - 1});
+      }
+    for (int i = 0; i < 4096; ++i)
+      points.push_back({size_t(rng.next() % (B * M)), size_t(rng.next() % N)});
+  }
+  ref.resize(points.size());
+  for (size_t i = 0; i < points.size(); ++i) {
+    size_t row = points[i].first, bt = row / M;
+    ref[i] = alpha * cpuDot(&A[row * K], &Bm[(bt * N + points[i].second) * K],
+                            int(K), v.aE5M2, v.bE5M2, lutA, lutB);
+  }
+}
+
+/// The batched checker on the CPU: outputs computed per batch (with noise)
+/// pass; outputs computed as if a kernel forgot one operand's batch offset
+/// (every batch reading batch 0's B, or its A) fail, with every element
+/// compared and with the sampled points.
+void runBatchedSelfTest(const Options &o) {
+  const size_t B = 3, M = 128, N = 256, K = 128;
+  const Variant &v = kVariants[0];
+  Rng rng(o.seed + 7);
+  std::vector<uint8_t> A = randomFp8(B * M * K, v.aE5M2, rng);
+  std::vector<uint8_t> Bm = randomFp8(B * N * K, v.bE5M2, rng);
+  const float alpha = float(1.0 / std::sqrt(double(K)));
+  // Outputs for every element: per batch, or with batch 0's B or A.
+  std::vector<std::pair<size_t, size_t>> all;
+  std::vector<double> exact, noB, noA;
+  std::vector<uint8_t> zeroA(A), zeroB(Bm);
+  for (size_t bt = 1; bt < B; ++bt) {
+    std::copy(Bm.begin(), Bm.begin() + N * K, zeroB.begin() + bt * N * K);
+    std::copy(A.begin(), A.begin() + M * K, zeroA.begin() + bt * M * K);
+  }
+  batchedReference(v, A, Bm, B, M, N, K, alpha, true, rng, all, exact);
+  batchedReference(v, A, zeroB, B, M, N, K, alpha, true, rng, all, noB);
+  batchedReference(v, zeroA, Bm, B, M, N, K, alpha, true, rng, all, noA);
+  auto output = [&](const std::vector<double> &vals, bool noisy) {
+    std::vector<uint8_t> c(B * M * N * v.outBytes);
+    for (size_t i = 0; i < vals.size(); ++i)
+      writeOutput(c.data(), all[i].first * N + all[i].second, v.out,
+                  float(noisy ? vals[i] * (1.0 + 3e-3 * rng.normal())
+                              : vals[i]));
+    return c;
+  };
+  struct Case {
+    const char *name;
+    std::vector<uint8_t> c;
+    bool expectPass;
+  } cases[] = {{"good", output(exact, true), true},
+               {"b-offset-missing", output(noB, false), false},
+               {"a-offset-missing", output(noA, false), false}};
+  for (const Case &c : cases)
+    for (int full = 0; full < 2; ++full) {
+      std::vector<std::pair<size_t, size_t>> points;
+      std::vector<double> ref;
+      batchedReference(v, A, Bm, B, M, N, K, alpha, full == 1, rng, points,
+                       ref);
+      Verdict vd = judge(v, c.c, B * M, N, int(K), points, ref, {}, false);
+      bool ok = vd.ok == c.expectPass;
+      std::printf("CHECK variant=%s out=%s test=selftest-batched-%s-%s "
+                  "rel_fro=%.3e judged=%s result=%s\n",
+                  v.name, outName(v.out), c.name, full ? "full" : "sampled",
+                  vd.cpu.relFro(), vd.ok ? "pass" : "fail",
+                  ok ? "PASS" : "FAIL");
+      report(ok);
+    }
+}
+
 void runSelfTest(const Options &o) {
   const size_t M = 256, N = 256, K = 512;
   for (const Variant &v : kVariants) {
@@ -633,6 +798,72 @@ void runSelfTest(const Options &o) {
         report(ok);
       }
   }
+  runBatchedSelfTest(o);
+}
+
+/// The batched entry of `v` on `batch` GEMMs of M x N x K stacked along
+/// their rows, against a CPU reference in double: every element of every
+/// batch when batch x M x N x K is at most --full-check-limit, else the
+/// first and last rows and columns of each batch and 4096 samples. A wrong
+/// batch offset (A's, B's or C's) reads or writes another batch's rows:
+/// those elements are off by O(1), and unwritten ones are NaN.
+void checkBatched(const Options &o, const Variant &v, int batch, Size z,
+                  void *stream) {
+  if (z.N % v.tileN) {
+    std::printf("CHECK variant=%s batch=%d M=%d N=%d K=%d result=SKIP (N is "
+                "not a multiple of the tile width)\n",
+                v.name, batch, z.M, z.N, z.K);
+    return;
+  }
+  Rng rng(o.seed * 7919 + batch * 101 + z.M * 31 + z.N * 17 + z.K);
+  const size_t B = batch, M = z.M, N = z.N, K = z.K;
+  std::vector<uint8_t> A = randomFp8(B * M * K, v.aE5M2, rng);
+  std::vector<uint8_t> Bm = randomFp8(B * N * K, v.bE5M2, rng);
+  const float alpha = float(1.0 / std::sqrt(double(K)));
+  void *dA = mgpuMemAlloc(A.size(), stream, false);
+  void *dB = mgpuMemAlloc(Bm.size(), stream, false);
+  void *dC = mgpuMemAlloc(B * M * N * v.outBytes, stream, false);
+  if (!dA || !dB || !dC) {
+    std::printf("CHECK variant=%s batch=%zu M=%zu N=%zu K=%zu result=FAIL "
+                "(allocation: %s)\n",
+                v.name, B, M, N, K, uscaleRuntimeLastErrorMessage());
+    report(false);
+    return;
+  }
+  uscaleMemcpyHtoD(dA, A.data(), A.size());
+  uscaleMemcpyHtoD(dB, Bm.data(), Bm.size());
+  mgpuMemset32(dC, 0xFFFFFFFFu, B * M * N * v.outBytes / 4, stream);
+  mgpuStreamSynchronize(stream);
+  Desc2 a = makeDesc(dA, B * M, K), b = makeDesc(dB, B * N, K),
+        c = makeDesc(dC, B * M, N * v.outBytes);
+  int32_t status = v.batched(&a, &b, &c, alpha, batch);
+  mgpuStreamSynchronize(stream);
+  bool launched = status == 0 && uscaleRuntimeTakeLastError() == 0;
+  std::vector<uint8_t> C(B * M * N * v.outBytes);
+  uscaleMemcpyDtoH(C.data(), dC, C.size());
+  mgpuMemFree(dA, stream);
+  mgpuMemFree(dB, stream);
+  mgpuMemFree(dC, stream);
+  if (!launched) {
+    std::printf("CHECK variant=%s path=batched batch=%zu M=%zu N=%zu K=%zu "
+                "result=FAIL (status %d: %s)\n",
+                v.name, B, M, N, K, status, uscaleRuntimeLastErrorMessage());
+    report(false);
+    return;
+  }
+  bool full = B * M * N * K <= o.fullCheckLimit;
+  std::vector<std::pair<size_t, size_t>> points;
+  std::vector<double> ref;
+  batchedReference(v, A, Bm, B, M, N, K, alpha, full, rng, points, ref);
+  Verdict vd = judge(v, C, B * M, N, z.K, points, ref, {}, false);
+  std::printf("CHECK variant=%s out=%s path=batched batch=%zu M=%zu N=%zu "
+              "K=%zu cpu=%s:%zu rel_fro=%.3e max_abs=%.3e "
+              "off_by_2plus_codes=%zu nan=%zu bound=%.0e result=%s\n",
+              v.name, outName(v.out), B, M, N, K, full ? "full" : "sampled",
+              vd.cpu.compared, vd.cpu.relFro(), vd.cpu.maxAbs,
+              vd.cpu.offByMoreThanOneCode, vd.unwritten, relBound(v.out),
+              vd.ok ? "PASS" : "FAIL");
+  report(vd.ok);
 }
 
 void runCheck(const Options &o) {
@@ -770,6 +1001,9 @@ void runCheck(const Options &o) {
       mgpuMemFree(dB, stream);
       mgpuMemFree(dC, stream);
     }
+    if (job.hasEntry)
+      for (const auto &[batch, z] : o.batched)
+        checkBatched(o, v, batch, z, stream);
   }
   mgpuStreamDestroy(stream);
 }
@@ -890,7 +1124,8 @@ void usage() {
       "usage: fp8_gemm_harness check|bench|selftest [--sizes MxNxK,...] "
       "[--cubin-dir DIR] [--variants fwd,dgrad,wgrad] "
       "[--candidates NAME:BASE,...] [--iters N] "
-      "[--warmup N] [--seed N] [--full-check-limit MNK]\n");
+      "[--warmup N] [--seed N] [--full-check-limit MNK] "
+      "[--batched BxMxNxK,...]\n");
 }
 
 } // namespace
@@ -940,6 +1175,8 @@ int main(int argc, char **argv) {
       o.warmup = std::atoi(value().c_str());
     else if (arg == "--seed")
       o.seed = std::strtoull(value().c_str(), nullptr, 10);
+    else if (arg == "--batched")
+      o.batched = parseBatchedSizes(value());
     else if (arg == "--full-check-limit")
       o.fullCheckLimit = std::strtoull(value().c_str(), nullptr, 10);
     else {
@@ -951,7 +1188,10 @@ int main(int argc, char **argv) {
     o.sizes = o.mode == "bench"
                   ? parseSizes("4096x4096x4096,8192x8192x8192,8192x2048x8192")
                   : parseSizes("128x128x128,256x384x512,1024x1024x1024");
-  for (const Size &z : o.sizes)
+  std::vector<Size> all = o.sizes;
+  for (const auto &bz : o.batched)
+    all.push_back(bz.second);
+  for (const Size &z : all)
     if (z.M % 128 || z.N % 128 || z.K % 128 || z.M <= 0 || z.N <= 0 ||
         z.K <= 0) {
       std::fprintf(stderr, "sizes must be positive multiples of 128\n");

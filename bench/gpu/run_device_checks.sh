@@ -11,7 +11,8 @@
 #   1. the GPU, driver and clocks as found
 #   2. the runtime's gtests (GPU tests enabled there)
 #   3. correctness of fwd/dgrad/wgrad through the generated entry point and
-#      direct launches, against CPU (double) and GPU references; then of the
+#      direct launches, against CPU (double) and GPU references, and of the
+#      batched entry points (BATCHED_SIZES) against the CPU; then of the
 #      tuning candidates (bench/gpu/candidates, direct launches)
 #   4. timing of the generated kernels and the candidates (CUDA events,
 #      median)
@@ -30,6 +31,10 @@ LOG="${OUT:-$ROOT/bench/out/gpu}"
 CHECK_SIZES="${CHECK_SIZES:-128x128x128,256x384x512,1024x1024x1024,4096x4096x4096,8192x2048x8192}"
 CAND_SIZES="${CAND_SIZES:-256x512x512,1024x1024x1024,4096x4096x4096,8192x2048x8192}"
 BENCH_SIZES="${BENCH_SIZES:-4096x4096x4096,8192x8192x8192,8192x2048x8192}"
+# Batched GEMMs (the batched entries): attention's in the block step, 64
+# heads x batch of 256 x 256 x 128 (scores, dS K, dS^T Q) and 256 x 128 x
+# 256 (P V, P^T dO), and an uneven one.
+BATCHED_SIZES="${BATCHED_SIZES:-64x256x256x128,64x256x128x256,3x384x512x256}"
 BUDGET="${BUDGET:-400}"
 CANDIDATES="$(cat "$ART/candidates.txt" 2>/dev/null || true)"
 mkdir -p "$LOG"
@@ -80,7 +85,8 @@ timed 60 "$LOG/runtime-tests.txt" "$ART/UScaleRuntimeTests" --gtest_brief=1
 
 step "3. correctness ($CHECK_SIZES; candidates: $CAND_SIZES)"
 "$HARNESS" selftest 2>&1 | tail -1 | tee "$LOG/selftest.txt"
-timed 120 "$LOG/check.txt" "$HARNESS" check --cubin-dir "$ART" --sizes "$CHECK_SIZES"
+timed 150 "$LOG/check.txt" "$HARNESS" check --cubin-dir "$ART" --sizes "$CHECK_SIZES" \
+  --batched "$BATCHED_SIZES"
 ((rc == 0)) || status=1
 # On the device a skipped check is a failure: the GPU was not usable.
 if grep -q "^SKIP" "$LOG/check.txt"; then

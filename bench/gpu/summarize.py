@@ -33,8 +33,11 @@ def main(argv):
         d = kv(l)
         if 'M' not in d or d.get('result') == 'SKIP':
             continue
-        out.append('| %s | %s | %s | %s×%s×%s | %s | %s (GPU ref %s) | %s | %s | %s |' % (
-            d.get('variant'), d.get('out'), d.get('path'), d['M'], d['N'], d['K'],
+        # A batched check: batch x M x N x K.
+        size = ('%s × ' % d['batch'] if 'batch' in d else '') + \
+            '%s×%s×%s' % (d['M'], d['N'], d['K'])
+        out.append('| %s | %s | %s | %s | %s | %s (GPU ref %s) | %s | %s | %s |' % (
+            d.get('variant'), d.get('out'), d.get('path'), size,
             d.get('cpu', '?'), d.get('rel_fro', '?'), d.get('gpu_ref_rel_fro', 'n/a'),
             d.get('max_abs', '?'), d.get('bound', '?'), d.get('result', '?')))
     ours = {}
