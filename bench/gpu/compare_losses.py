@@ -18,6 +18,10 @@ output at these K), and after the first update the runs drift apart.
   loop kernel: the same arithmetic in f32, but libdevice's exp/log, within
   2 ulp, and the remaining GEMMs summed in loop order) and for --host-ops
   (only the FP8 GEMMs on the GPU).
+  attn    2e-3     1e-2        5e-2    (a transformer block with 128-wide
+                                        heads: 21 of its 27 on the FP8
+                                        kernels; attn batched: all 27,
+                                        attention's batched GEMMs too)
   mlp128-gpu-isa vs mlp128-gpu: the same kernels, JIT-compiled from PTX
   instead of ptxas's cubin, should give the same numbers: 1e-6, 1e-5, 1e-4.
 """
@@ -33,6 +37,8 @@ BOUNDS = {  # pair: (reference, candidate, step1, steps2-5, last10)
     "charlm": ("charlm-cpu", "charlm-gpu", 2e-3, 1e-2, 5e-2),
     "mlp128 host-ops": ("mlp128-cpu", "mlp128-gpu-hostops", 2e-3, 1e-2, 5e-2),
     "charlm host-ops": ("charlm-cpu", "charlm-gpu-hostops", 2e-3, 1e-2, 5e-2),
+    "attn": ("attn-cpu", "attn-gpu", 2e-3, 1e-2, 5e-2),
+    "attn batched": ("attn-cpu", "attn-gpu-batched", 2e-3, 1e-2, 5e-2),
 }
 
 

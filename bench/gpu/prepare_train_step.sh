@@ -20,7 +20,8 @@
 #                                   (block_step_bench.sh), its dimensions in
 #                                   <out>/block-dims.txt; libblock_*.so: the
 #                                   same with --gpu-contract (and an 8x8
-#                                   --gpu-tile), timed beside it;
+#                                   --gpu-tile), or --gpu-batched-gemm,
+#                                   timed beside it;
 #                                   <out>/block-kernels.txt: what each of
 #                                   its kernels is (kernel_table.py)
 #   <out>/fortunes.txt              the char-LM's text (bench/charlm)
@@ -31,9 +32,12 @@
 #   <out>/MANIFEST.txt              commit, tools, file hashes
 #
 # Models: mlp128 (test/Conversion/UScaleToNVGPU/Inputs/mlp-128.mlir: all five
-# FP8 GEMMs of its step on the GPU) and charlm (examples/charlm.json: 39 of
-# the 51 FP8 GEMMs of its train step on the GPU; docs/gpu.md says which),
-# both unit-scaled, FP8, Adam.
+# FP8 GEMMs of its step on the GPU), charlm (examples/charlm.json: 39 of
+# the 51 FP8 GEMMs of its train step on the GPU; docs/gpu.md says which)
+# and attn (gen_block.py, 2 x 256 tokens, width 256, 2 heads of 128: with
+# --gpu-batched-gemm every GEMM of its step on the FP8 kernels, attention's
+# batched ones included, as libattn_batched.so), all unit-scaled, FP8,
+# Adam.
 #
 # Usage: bench/gpu/prepare_train_step.sh [OUT_DIR]  (default:
 # device-carry/train-step, git-ignored). USCALE_BUILD_DIR: the build with
@@ -83,6 +87,19 @@ COMMON=(--unit-scale --fp8 --optimizer adam)
 tail -1 "$OUT/charlm-remarks.txt"
 "$COMPILE" "$CHARLM" -o "$OUT/gpu-hostops" "${COMMON[@]}" --lr 0.015625 \
   --device gpu --gpu-format bin --host-ops 2> /dev/null
+# A small transformer block whose attention is 128-aligned (4 heads x
+# batch of 256 x 256 x 128 GEMMs), so that its batched GEMMs can run on
+# the FP8 kernels: for the CPU, --device gpu (attention as loop kernels),
+# and --device gpu --gpu-batched-gemm (on the FP8 kernels), compared by
+# train_step_check.sh. The char LM's attention (32-wide heads) is not.
+python3 "$ROOT/bench/gpu/gen_block.py" "$OUT/attn.json" --batch 2 --seq 256 \
+  --width 256 --heads 2 --vocab 256
+"$COMPILE" "$OUT/attn.json" -o "$OUT/cpu" --name attn "${COMMON[@]}" --lr 0.001
+"$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn "${COMMON[@]}" --lr 0.001 \
+  --device gpu --gpu-format bin 2> /dev/null
+"$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_batched "${COMMON[@]}" \
+  --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm
+rm -f "$OUT/attn.json"
 # The transformer-block benchmark (block_step_bench.sh): GPU only, its
 # step is about 0.3 TFLOP, too much for this machine's CPU.
 BLOCK_DIMS=(8 256 1024 8 256) # batch, seq, width, heads, vocab
@@ -116,6 +133,10 @@ head -1 "$OUT/block-kernels.txt"
 "$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_contract_8x8 \
   "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-contract \
   --gpu-tile 8x8 2> /dev/null
+# Attention's six batched GEMMs on the FP8 kernels instead of loop kernels.
+"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_batched \
+  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
+  2> /dev/null
 rm -f "$OUT/block.json"
 # Each library finds the runtime through its $ORIGIN rpath (the build
 # folder in its rpath does not exist there): gpu-isa gets its own copy.
