@@ -35,15 +35,21 @@ cat "$LOG/block-gpu.txt"
 # CUDA events without synchronising (USCALE_PROFILE=events: kernels named
 # #N after their module's load order, the N-th gpu.binary of the library).
 # All rows, over the timed steps (the first step's allocations included).
-echo "--- profile: $STEPS steps with USCALE_PROFILE=events"
-USCALE_PROFILE=events USCALE_PROFILE_TOP=400 timeout 60 "$RUN" train \
-  "$ART/gpu/libblock.so" --device gpu --steps "$STEPS" --seed 1 \
-  > "$LOG/block-profile.txt" 2>&1
-sed -n '/^uscale-profile:/,$p' "$LOG/block-profile.txt" | head -45
-# The 30 longest rows again, each kernel with what it is.
-if [[ -f "$ART/block-kernels.txt" ]]; then
-  echo "--- the longest kernels, described (block-kernels.txt)"
-  python3 - "$LOG/block-profile.txt" "$ART/block-kernels.txt" <<'PY'
+# profile LIB KERNELS: LIB's timed steps under USCALE_PROFILE=events, the
+# 45 longest rows, then the 30 longest again with what each kernel is
+# (KERNELS: kernel_table.py's table of LIB, if there).
+profile() {
+  local lib=$1 kernels=$2 name
+  name=$(basename "$lib" .so)
+  name=${name#lib}
+  echo "--- profile of $name: $STEPS steps with USCALE_PROFILE=events"
+  USCALE_PROFILE=events USCALE_PROFILE_TOP=400 timeout 60 "$RUN" train \
+    "$lib" --device gpu --steps "$STEPS" --seed 1 \
+    > "$LOG/$name-profile.txt" 2>&1
+  sed -n '/^uscale-profile:/,$p' "$LOG/$name-profile.txt" | head -45
+  [[ -f "$kernels" ]] || return 0
+  echo "--- the longest kernels of $name, described ($(basename "$kernels"))"
+  python3 - "$LOG/$name-profile.txt" "$kernels" <<'PY'
 import re, sys
 table = {}
 for line in open(sys.argv[2]):
@@ -61,7 +67,8 @@ for line in rows[:30]:
             if mb and float(total) > 0 else '')
     print(line.rstrip() + (f'   <- {described}{rate}' if m else ''))
 PY
-fi
+}
+profile "$ART/gpu/libblock.so" "$ART/block-kernels.txt"
 echo "--- PyTorch bf16, same model"
 timeout 60 python3 "$ROOT/bench/gpu/bench_torch_block.py" --batch "$B" \
   --seq "$T" --width "$D" --heads "$H" --vocab "$V" 2>&1 |
@@ -104,5 +111,9 @@ for lib in "$ART"/gpu/libblock_*.so "$ART/gpu/libblock.so"; do
     awk -v n="$name" '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-3 * ($1 < 0 ? -$1 : $1) + 1e-3) bad = 1 }
       END { print "variant " n ": first losses " (bad ? "DIFFER from the default" : "agree with the default (1e-3)") }'
 done
+# Where the time goes with both levers on (batched GEMMs, fused rows).
+if [[ -f "$ART/gpu/libblock_batched_rows.so" ]]; then
+  profile "$ART/gpu/libblock_batched_rows.so" "$ART/block_batched_rows-kernels.txt"
+fi
 echo "block status=$status"
 exit $status

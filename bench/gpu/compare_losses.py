@@ -22,6 +22,8 @@ output at these K), and after the first update the runs drift apart.
                                         heads: 21 of its 27 on the FP8
                                         kernels; attn batched: all 27,
                                         attention's batched GEMMs too)
+  The rows pairs (--gpu-fuse-rows: softmax and layer norm rows as one
+  kernel, a warp per row) have the same bounds.
   mlp128-gpu-isa vs mlp128-gpu: the same kernels, JIT-compiled from PTX
   instead of ptxas's cubin, should give the same numbers: 1e-6, 1e-5, 1e-4.
 """
@@ -39,6 +41,8 @@ BOUNDS = {  # pair: (reference, candidate, step1, steps2-5, last10)
     "charlm host-ops": ("charlm-cpu", "charlm-gpu-hostops", 2e-3, 1e-2, 5e-2),
     "attn": ("attn-cpu", "attn-gpu", 2e-3, 1e-2, 5e-2),
     "attn batched": ("attn-cpu", "attn-gpu-batched", 2e-3, 1e-2, 5e-2),
+    "attn rows": ("attn-cpu", "attn-gpu-rows", 2e-3, 1e-2, 5e-2),
+    "charlm rows": ("charlm-cpu", "charlm-gpu-rows", 2e-3, 1e-2, 5e-2),
 }
 
 

@@ -90,6 +90,12 @@ def footprint(body):
 def kind(body):
     text = '\n'.join(body)
     if 'gpu.shuffle' in text:
+        # A row loop (uscale-gpu-fuse-rows): a butterfly of 5 shuffles per
+        # reduction, and the row's other nests.
+        reductions = text.count('gpu.shuffle') // 5
+        nests = len(re.findall(r'scf\.for %\w+ = %\w+ to', text))
+        if nests > reductions:
+            return f'row loop, warp per row ({reductions} reductions, {nests} nests)'
         return 'warp reduction'
     if 'atomic_rmw' in text:
         return 'atomic scatter-add'

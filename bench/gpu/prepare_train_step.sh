@@ -20,8 +20,9 @@
 #                                   (block_step_bench.sh), its dimensions in
 #                                   <out>/block-dims.txt; libblock_*.so: the
 #                                   same with --gpu-contract (and an 8x8
-#                                   --gpu-tile), or --gpu-batched-gemm,
-#                                   timed beside it;
+#                                   --gpu-tile), --gpu-batched-gemm,
+#                                   --gpu-fuse-rows or both, timed beside
+#                                   it;
 #                                   <out>/block-kernels.txt: what each of
 #                                   its kernels is (kernel_table.py)
 #   <out>/fortunes.txt              the char-LM's text (bench/charlm)
@@ -36,8 +37,9 @@
 # the 51 FP8 GEMMs of its train step on the GPU; docs/gpu.md says which)
 # and attn (gen_block.py, 2 x 256 tokens, width 256, 2 heads of 128: with
 # --gpu-batched-gemm every GEMM of its step on the FP8 kernels, attention's
-# batched ones included, as libattn_batched.so), all unit-scaled, FP8,
-# Adam.
+# batched ones included, as libattn_batched.so; with --gpu-fuse-rows as
+# libattn_rows.so, and the char LM so as libcharlm_rows.so), all
+# unit-scaled, FP8, Adam.
 #
 # Usage: bench/gpu/prepare_train_step.sh [OUT_DIR]  (default:
 # device-carry/train-step, git-ignored). USCALE_BUILD_DIR: the build with
@@ -85,6 +87,8 @@ COMMON=(--unit-scale --fp8 --optimizer adam)
 "$COMPILE" "$CHARLM" -o "$OUT/gpu" "${COMMON[@]}" --lr 0.015625 \
   --device gpu --gpu-format bin 2> "$OUT/charlm-remarks.txt"
 tail -1 "$OUT/charlm-remarks.txt"
+"$COMPILE" "$CHARLM" -o "$OUT/gpu" --name charlm_rows "${COMMON[@]}" \
+  --lr 0.015625 --device gpu --gpu-format bin --gpu-fuse-rows 2> /dev/null
 "$COMPILE" "$CHARLM" -o "$OUT/gpu-hostops" "${COMMON[@]}" --lr 0.015625 \
   --device gpu --gpu-format bin --host-ops 2> /dev/null
 # A small transformer block whose attention is 128-aligned (4 heads x
@@ -99,6 +103,9 @@ python3 "$ROOT/bench/gpu/gen_block.py" "$OUT/attn.json" --batch 2 --seq 256 \
   --device gpu --gpu-format bin 2> /dev/null
 "$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_batched "${COMMON[@]}" \
   --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm
+# Its softmax and layer norms as row loops, a warp per row (--gpu-fuse-rows).
+"$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_rows "${COMMON[@]}" \
+  --lr 0.001 --device gpu --gpu-format bin --gpu-fuse-rows 2> /dev/null
 rm -f "$OUT/attn.json"
 # The transformer-block benchmark (block_step_bench.sh): GPU only, its
 # step is about 0.3 TFLOP, too much for this machine's CPU.
@@ -113,16 +120,23 @@ tail -1 "$OUT/block-remarks.txt"
 # What each of the block's kernels is, by load order (#N in the
 # USCALE_PROFILE=events report): kernel_table.py over the outlined IR and
 # the final module of the same lowering.
-"$BUILD/bin/unit-scale-opt" "$OUT/block.json" --uscale-unit-scale \
-  --uscale-autodiff="optimizer=adam lr=0.001" --uscale-cast-fp8 \
-  --uscale-parameters-to-arguments \
-  "--uscale-lower-to-gpu=fallback=true aot=true offload=true format=isa" \
-  --mlir-print-op-on-diagnostic=false \
-  --mlir-print-ir-after=gpu-kernel-outlining -o "$OUT/block-final.mlir" \
-  2> "$OUT/block-outlined.mlir"
-python3 "$ROOT/bench/gpu/kernel_table.py" "$OUT/block-outlined.mlir" \
-  "$OUT/block-final.mlir" > "$OUT/block-kernels.txt"
-rm -f "$OUT/block-outlined.mlir" "$OUT/block-final.mlir"
+# kernel_table NAME [PIPELINE OPTIONS]: NAME-kernels.txt for the library
+# compiled with those uscale-lower-to-gpu options.
+kernel_table() {
+  local name=$1
+  shift
+  "$BUILD/bin/unit-scale-opt" "$OUT/block.json" --uscale-unit-scale \
+    --uscale-autodiff="optimizer=adam lr=0.001" --uscale-cast-fp8 \
+    --uscale-parameters-to-arguments \
+    "--uscale-lower-to-gpu=fallback=true aot=true offload=true format=isa $*" \
+    --mlir-print-op-on-diagnostic=false \
+    --mlir-print-ir-after=gpu-kernel-outlining -o "$OUT/block-final.mlir" \
+    2> "$OUT/block-outlined.mlir"
+  python3 "$ROOT/bench/gpu/kernel_table.py" "$OUT/block-outlined.mlir" \
+    "$OUT/block-final.mlir" > "$OUT/$name-kernels.txt"
+  rm -f "$OUT/block-outlined.mlir" "$OUT/block-final.mlir"
+}
+kernel_table block
 head -1 "$OUT/block-kernels.txt"
 # Variants block_step_bench.sh times beside the default: fused
 # multiply-adds in the loop kernels, and with them a larger register tile
@@ -133,10 +147,19 @@ head -1 "$OUT/block-kernels.txt"
 "$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_contract_8x8 \
   "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-contract \
   --gpu-tile 8x8 2> /dev/null
-# Attention's six batched GEMMs on the FP8 kernels instead of loop kernels.
+# Attention's six batched GEMMs on the FP8 kernels instead of loop kernels;
+# softmax and layer norm rows as one kernel each; both.
 "$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_batched \
   "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
   2> /dev/null
+"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_rows \
+  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-fuse-rows \
+  2> /dev/null
+"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_batched_rows \
+  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
+  --gpu-fuse-rows 2> /dev/null
+kernel_table block_batched_rows batched-gemms=true fuse-rows=true
+head -1 "$OUT/block_batched_rows-kernels.txt"
 rm -f "$OUT/block.json"
 # Each library finds the runtime through its $ORIGIN rpath (the build
 # folder in its rpath does not exist there): gpu-isa gets its own copy.

@@ -112,7 +112,7 @@ TRAIN_LOG="${TRAIN_LOG:-$ROOT/bench/out/gpu/train-step}"
 export TRAIN_LOG
 step "6. train steps, GPU vs CPU libraries ($TRAIN_ART)"
 if [[ -x "$TRAIN_ART/unit-scale-run" ]]; then
-  timed 150 "$LOG/train-step.txt" bash bench/gpu/train_step_check.sh "$TRAIN_ART"
+  timed 200 "$LOG/train-step.txt" bash bench/gpu/train_step_check.sh "$TRAIN_ART"
   ((rc == 0)) || status=1
 else
   echo "not prepared (bench/gpu/prepare_train_step.sh): skipped" | tee "$LOG/train-step.txt"
@@ -120,7 +120,7 @@ fi
 
 step "7. transformer-block train step vs PyTorch bf16"
 if [[ -f "$TRAIN_ART/gpu/libblock.so" ]]; then
-  timed 120 "$LOG/block.txt" bash bench/gpu/block_step_bench.sh "$TRAIN_ART"
+  timed 180 "$LOG/block.txt" bash bench/gpu/block_step_bench.sh "$TRAIN_ART"
 else
   echo "not prepared (bench/gpu/prepare_train_step.sh): skipped" | tee "$LOG/block.txt"
 fi
@@ -135,7 +135,7 @@ if [[ -f "$TRAIN_LOG/compare.md" ]]; then
 fi
 if grep -q "^block step:" "$LOG/block.txt" 2>/dev/null; then
   { echo; echo "## Transformer-block train step"; echo
-    grep -E "^(block step|torch-block):" "$LOG/block.txt"; } >> "$LOG/summary.md"
+    grep -E "^(block step|torch-block|variant .*):" "$LOG/block.txt"; } >> "$LOG/summary.md"
 fi
 # Everything in one file ($OUT returns 8 files at most).
 tar -czf "$LOG/logs.tar.gz" -C "$LOG" --exclude logs.tar.gz --exclude rebuild . \

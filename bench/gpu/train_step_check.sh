@@ -66,9 +66,11 @@ TEXT=(--text "$ART/fortunes.txt")
 run charlm-cpu "$ART/cpu/libcharlm.so" cpu "${TEXT[@]}"
 run charlm-gpu "$ART/gpu/libcharlm.so" gpu "${TEXT[@]}"
 run charlm-gpu-hostops "$ART/gpu-hostops/libcharlm.so" gpu "${TEXT[@]}"
+run charlm-gpu-rows "$ART/gpu/libcharlm_rows.so" gpu "${TEXT[@]}"
 run attn-cpu "$ART/cpu/libattn.so" cpu
 run attn-gpu "$ART/gpu/libattn.so" gpu
 run attn-gpu-batched "$ART/gpu/libattn_batched.so" gpu
+run attn-gpu-rows "$ART/gpu/libattn_rows.so" gpu
 
 echo "--- loss curves and step times"
 python3 "$ROOT/bench/gpu/compare_losses.py" --dir "$LOG" 2>&1 | tee "$LOG/compare.md"

@@ -45,6 +45,11 @@ struct UScaleLowerToLLVMOptions
                      "mapped loops run as plain loops (tests; gemm-calls "
                      "is ignored)"),
       llvm::cl::init(false)};
+  Option<bool> fuseRows{
+      *this, "fuse-rows",
+      llvm::cl::desc("With emulate-offload: uscale-gpu-fuse-rows, as "
+                     "uscale-lower-to-gpu{fuse-rows} runs it"),
+      llvm::cl::init(false)};
 };
 
 /// Appends uscale-to-linalg, bufferization and the lowering to the LLVM
@@ -109,6 +114,11 @@ struct UScaleLowerToGPUOptions
       llvm::cl::desc("uscale-to-nvgpu's batched: batched FP8 GEMMs "
                      "(attention's) on the FP8 kernels too, instead of loop "
                      "kernels"),
+      llvm::cl::init(false)};
+  Option<bool> fuseRows{
+      *this, "fuse-rows",
+      llvm::cl::desc("With offload: the loops of a softmax or layer norm as "
+                     "one kernel, a warp per row (uscale-gpu-fuse-rows)"),
       llvm::cl::init(false)};
   Option<bool> contract{
       *this, "contract",

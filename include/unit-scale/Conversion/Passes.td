@@ -221,6 +221,49 @@ def GpuAtomicAccumulate : Pass<"uscale-gpu-atomic-accumulate", "::mlir::func::Fu
                            "::mlir::scf::SCFDialect"];
 }
 
+def GpuFuseRows : Pass<"uscale-gpu-fuse-rows", "::mlir::func::FuncOp"> {
+  let summary = "Fuse the loops of a softmax or layer norm into one loop "
+                "over rows (a warp per row after uscale-gpu-map-reductions)";
+  let description = [{
+    After `convert-linalg-to-parallel-loops`, a row op is several top-level
+    `scf.parallel` loops over the same rows: reductions (one output per
+    row, a sequential nest over the row's columns, started from a constant
+    after `uscale-fold-fills`) and elementwise loops over rows x columns
+    between them (a softmax: the mask added, the max, `exp(x - max)`, the
+    sum, the division; a layer norm: mean, variance, normalization). Each
+    is a kernel that reads the tensor again. This pass fuses a run of such
+    consecutive loops (allocations and constants between them move above)
+    into one `scf.parallel` over the rows whose body runs them in order:
+    the reductions as they were, each elementwise loop as a nest of
+    `scf.for` over the columns. Nothing is reordered within a row, so
+    results are bit-identical (the emulated offload checks that).
+
+    A run is fused only when the fused loop is a row loop
+    (`lib/Conversion/UScaleToNVGPU/RowLoops.h`), which
+    `uscale-gpu-map-reductions` maps to a warp per row with every lane on
+    the same columns in every nest: a buffer written in the run is
+    accessed only at the element of the iteration (or, for a reduction's
+    result, at the row, after it is written); the reductions' columns
+    are the elementwise loops' columns; at least one reduction. Runs
+    that are not shrink from their ends until they are, or stay as they
+    were. Rows and length bounds match `uscale-gpu-map-reductions`'s
+    (a fused loop it would not map would run one thread per row).
+  }];
+  let options = [
+    Option<"maxRows", "max-rows", "int64_t", /*default=*/"65536",
+           "Fuse only loops of at most this many rows (map-reductions' "
+           "max-outputs)">,
+    Option<"minLength", "min-length", "int64_t", /*default=*/"64",
+           "Fuse only rows of at least this many columns (map-reductions' "
+           "min-length)">
+  ];
+  let statistics = [
+    Statistic<"numFused", "num-fused", "Row loops made">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp"> {
   let summary = "Map short, long reductions to one warp per output (GPU)";
   let description = [{
@@ -245,6 +288,13 @@ def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp">
     sum from a start value that needs no load, its result stored to a
     rank-0 buffer) is first made a parallel loop of one output, so it gets
     one warp instead of a one-thread kernel.
+
+    A row loop (`uscale-gpu-fuse-rows`: several nests over a row's columns,
+    reductions and elementwise ones) gets a warp per row the same way:
+    lane `l` runs columns `l, l+32, ...` of every nest, each reduction ends
+    with the butterfly, so every lane has the row's value; lane 0 stores
+    it, and the later reads of it in the row use the value instead of
+    memory (no lane reads what another wrote).
 
     Handled: `arith.addf`, `maximumf`, `minimumf`, `maxnumf` and `minnumf`
     of the accumulator and a value computed without it; static bounds; a

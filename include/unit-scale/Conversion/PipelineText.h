@@ -57,14 +57,17 @@ inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
 /// The loop stage of offloading: parallel loops outside, linalg to parallel
 /// loops, accumulators in registers, reductions started from their fill
 /// value (the fill loops gone), scatter-adds as atomic adds, reductions
-/// to warps (not with `emulate`: warp shuffles have no host form), tiles of
+/// to warps (with `fuseRows`, the loops of a softmax or layer norm fused
+/// into one row loop first; not with `emulate`: warp shuffles have no host
+/// form, but the fusion runs), tiles of
 /// outputs per thread for contractions (with `emulate` on every loop it
 /// applies to, however few its threads, so the CPU check covers it),
 /// independent elementwise loops merged into one, then
 /// uscale-offload-to-gpu (with `emulate`, in host memory).
 inline std::string offloadLoopsText(int64_t blockSize, bool emulate,
                                     int64_t tileRows = 4,
-                                    int64_t tileCols = 4) {
+                                    int64_t tileCols = 4,
+                                    bool fuseRows = false) {
   std::string tile = "uscale-gpu-register-tile{rows=" +
                      std::to_string(tileRows) +
                      " cols=" + std::to_string(tileCols) +
@@ -73,6 +76,7 @@ inline std::string offloadLoopsText(int64_t blockSize, bool emulate,
                      "convert-linalg-to-parallel-loops,"
                      "uscale-promote-accumulators,uscale-fold-fills,"
                      "uscale-gpu-atomic-accumulate,") +
+         (fuseRows ? "uscale-gpu-fuse-rows," : "") +
          (emulate ? tile : "uscale-gpu-map-reductions," + tile) +
          ",uscale-gpu-merge-loops)," +
          "uscale-offload-to-gpu{block-size=" +

@@ -13,14 +13,18 @@ using namespace mlir;
 namespace {
 // The shared front (bufferizedLoweringText), then loops and LLVM
 // (vector.print too, which the execution tests use).
-std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload) {
+std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload,
+                            bool fuseRows) {
   gemmCalls &= !emulateOffload;
   std::string p = mlir::uscale::bufferizedLoweringText(
       /*cpuGemms=*/gemmCalls, /*cpuLoopOrder=*/!gemmCalls && !emulateOffload,
       aot);
   // uscale-lower-to-gpu{offload}'s loop handling, run here on the CPU.
   p += emulateOffload ? mlir::uscale::offloadLoopsText(/*blockSize=*/256,
-                                                       /*emulate=*/true)
+                                                       /*emulate=*/true,
+                                                       /*tileRows=*/4,
+                                                       /*tileCols=*/4,
+                                                       fuseRows)
                       : "convert-linalg-to-loops,";
   p += "convert-scf-to-cf,expand-strided-metadata,"
        "lower-affine,convert-vector-to-llvm,finalize-memref-to-llvm,"
@@ -34,7 +38,8 @@ std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload) {
 void mlir::uscale::buildUScaleLowerToLLVMPipeline(
     OpPassManager &pm, const UScaleLowerToLLVMOptions &options) {
   if (failed(parsePassPipeline(lowerToLLVMText(options.aot, options.gemmCalls,
-                                               options.emulateOffload),
+                                               options.emulateOffload,
+                                               options.fuseRows),
                                pm, llvm::errs())))
     llvm::report_fatal_error("uscale-lower-to-llvm: bad pipeline text");
 }

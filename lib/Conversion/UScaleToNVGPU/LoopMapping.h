@@ -40,6 +40,23 @@ inline std::optional<StaticDim> staticDim(Value lb, Value ub, Value step) {
   return StaticDim{*l, *s, *u > *l ? (*u - *l + *s - 1) / *s : 0};
 }
 
+/// The static dimensions of a top-level `scf.parallel` without results that
+/// no pass has mapped yet, or none.
+inline std::optional<SmallVector<StaticDim>>
+unmappedDims(scf::ParallelOp p) {
+  if (p.getNumResults() != 0 || p->hasAttr(gpu::getMappingAttrName()))
+    return std::nullopt;
+  SmallVector<StaticDim> dims;
+  for (unsigned d = 0; d < p.getNumLoops(); ++d) {
+    std::optional<StaticDim> dim = staticDim(
+        p.getLowerBound()[d], p.getUpperBound()[d], p.getStep()[d]);
+    if (!dim)
+      return std::nullopt;
+    dims.push_back(*dim);
+  }
+  return dims;
+}
+
 /// Row-major indices of `linear` in `dims`, as values of the loops' own
 /// induction variables (lb + index * step), mapped in `map`.
 inline void delinearize(OpBuilder &b, Location loc, Value linear,

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "Buffers.h"
 #include "LoopMapping.h"
+#include "RowLoops.h"
 #include "unit-scale/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -27,6 +28,12 @@ using namespace mlir;
 using mlir::uscale::nvgpu_lowering::kSMs;
 using mlir::uscale::nvgpu_lowering::mapTo;
 using mlir::uscale::nvgpu_lowering::delinearize;
+using mlir::uscale::nvgpu_lowering::combineOf;
+using mlir::uscale::nvgpu_lowering::identityOf;
+using mlir::uscale::nvgpu_lowering::unmappedDims;
+using mlir::uscale::nvgpu_lowering::matchRowLoop;
+using mlir::uscale::nvgpu_lowering::RowLoop;
+using mlir::uscale::nvgpu_lowering::RowNest;
 using mlir::uscale::nvgpu_lowering::StaticDim;
 using mlir::uscale::nvgpu_lowering::staticDim;
 using mlir::uscale::nvgpu_lowering::writesNoMemory;
@@ -34,22 +41,6 @@ using mlir::uscale::nvgpu_lowering::writesNoMemory;
 namespace {
 
 constexpr int64_t kWarp = 32;
-
-/// The identity of a combining op, or null for another op.
-TypedAttr identityOf(Operation *combine) {
-  auto type = dyn_cast<FloatType>(combine->getResult(0).getType());
-  if (!type)
-    return {};
-  const llvm::fltSemantics &sem = type.getFloatSemantics();
-  APFloat value = APFloat::getZero(sem, /*Negative=*/true); // -0 + x == x
-  if (isa<arith::MaximumFOp, arith::MaxNumFOp>(combine))
-    value = APFloat::getInf(sem, /*Negative=*/true);
-  else if (isa<arith::MinimumFOp, arith::MinNumFOp>(combine))
-    value = APFloat::getInf(sem, /*Negative=*/false);
-  else if (!isa<arith::AddFOp>(combine))
-    return {};
-  return FloatAttr::get(type, value);
-}
 
 /// A reduction `uscale-gpu-map-reductions` maps: the outputs loop, the
 /// nest of sequential loops carrying the accumulator (outermost first),
@@ -72,16 +63,12 @@ struct Reduction {
 std::optional<Reduction> match(scf::ParallelOp p) {
   Reduction red;
   red.loop = p;
-  if (p.getNumResults() != 0 || p->hasAttr(gpu::getMappingAttrName()))
+  std::optional<SmallVector<StaticDim>> dims = unmappedDims(p);
+  if (!dims)
     return std::nullopt;
-  for (unsigned d = 0; d < p.getNumLoops(); ++d) {
-    std::optional<StaticDim> dim = staticDim(p.getLowerBound()[d],
-                                       p.getUpperBound()[d], p.getStep()[d]);
-    if (!dim)
-      return std::nullopt;
-    red.outputDims.push_back(*dim);
-    red.outputs *= dim->trips;
-  }
+  red.outputDims = std::move(*dims);
+  for (const StaticDim &d : red.outputDims)
+    red.outputs *= d.trips;
   // The body: reads, the reduction loop, the store of its result, last.
   Block *body = p.getBody();
   scf::ForOp outer;
@@ -119,11 +106,8 @@ std::optional<Reduction> match(scf::ParallelOp p) {
       f = inner;
       continue;
     }
-    Operation *combine = yielded.getDefiningOp();
-    if (!combine || combine->getBlock() != fb || !acc.hasOneUse() ||
-        combine->getNumOperands() != 2 ||
-        combine->getOperand(0) == combine->getOperand(1) ||
-        !llvm::is_contained(combine->getOperands(), acc))
+    Operation *combine = combineOf(fb, acc);
+    if (!combine)
       return std::nullopt;
     red.identity = identityOf(combine);
     if (!red.identity)
@@ -154,31 +138,67 @@ int64_t warpsPerBlock(int64_t outputs) {
   return warps;
 }
 
+/// Blocks of warps, one warp per output (`outputs` of them), built at
+/// `b`'s insertion point, which it leaves inside the threads loop.
+struct WarpGrid {
+  scf::ParallelOp blocks, threads;
+  Value warpSize, lane, output, inRange;
+};
+
+WarpGrid warpGrid(OpBuilder &b, Location loc, int64_t outputs) {
+  int64_t warps = warpsPerBlock(outputs);
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  WarpGrid g;
+  Value c0 = cst(0), c1 = cst(1);
+  g.blocks = scf::ParallelOp::create(
+      b, loc, ValueRange{c0}, ValueRange{cst((outputs + warps - 1) / warps)},
+      ValueRange{c1});
+  b.setInsertionPointToStart(g.blocks.getBody());
+  g.threads = scf::ParallelOp::create(
+      b, loc, ValueRange{c0}, ValueRange{cst(warps * kWarp)}, ValueRange{c1});
+  b.setInsertionPointToStart(g.threads.getBody());
+  Value t = g.threads.getInductionVars()[0];
+  g.warpSize = cst(kWarp);
+  g.lane = arith::RemUIOp::create(b, loc, t, g.warpSize);
+  g.output = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, g.blocks.getInductionVars()[0],
+                            cst(warps)),
+      arith::DivUIOp::create(b, loc, t, g.warpSize));
+  g.inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                    g.output, cst(outputs));
+  return g;
+}
+
+/// The warp's total of each lane's `share`: a butterfly of xor shuffles
+/// combined with `combine`, after which every lane has it.
+Value butterfly(OpBuilder &b, Location loc, Value share, Operation *combine,
+                Value acc, Value other) {
+  Value total = share;
+  Value width = arith::ConstantIntOp::create(b, loc, kWarp, 32);
+  for (int64_t offset = kWarp / 2; offset >= 1; offset /= 2) {
+    Value shuffled =
+        gpu::ShuffleOp::create(b, loc, total,
+                               arith::ConstantIntOp::create(b, loc, offset, 32),
+                               width, gpu::ShuffleMode::XOR)
+            .getShuffleResult();
+    total = combineWith(b, combine, acc, other, total, shuffled);
+  }
+  return total;
+}
+
 void rewrite(Reduction &red) {
   scf::ParallelOp p = red.loop;
   Location loc = p.getLoc();
   OpBuilder b(p);
-  int64_t warps = warpsPerBlock(red.outputs);
   auto cst = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  Value c0 = cst(0), c1 = cst(1);
-  auto blocks = scf::ParallelOp::create(
-      b, loc, ValueRange{c0},
-      ValueRange{cst((red.outputs + warps - 1) / warps)}, ValueRange{c1});
-  b.setInsertionPointToStart(blocks.getBody());
-  auto threads = scf::ParallelOp::create(
-      b, loc, ValueRange{c0}, ValueRange{cst(warps * kWarp)}, ValueRange{c1});
-  b.setInsertionPointToStart(threads.getBody());
-  Value t = threads.getInductionVars()[0];
-  Value warpSize = cst(kWarp);
-  Value lane = arith::RemUIOp::create(b, loc, t, warpSize);
-  Value output = arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc, blocks.getInductionVars()[0], cst(warps)),
-      arith::DivUIOp::create(b, loc, t, warpSize));
-  Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                        output, cst(red.outputs));
+  WarpGrid grid = warpGrid(b, loc, red.outputs);
+  Value warpSize = grid.warpSize, lane = grid.lane, output = grid.output,
+        inRange = grid.inRange;
   IRMapping outMap;
   delinearize(b, loc, output, red.outputDims, p.getInductionVars(), outMap);
   // The body's reads before the reduction, for the lane's share and again
@@ -225,16 +245,7 @@ void rewrite(Reduction &red) {
   }
 
   // The warp's total: a butterfly, every lane ends with it.
-  Value total = share.getResult(0);
-  Value width = arith::ConstantIntOp::create(b, loc, kWarp, 32);
-  for (int64_t offset = kWarp / 2; offset >= 1; offset /= 2) {
-    Value shuffled =
-        gpu::ShuffleOp::create(b, loc, total,
-                               arith::ConstantIntOp::create(b, loc, offset, 32),
-                               width, gpu::ShuffleMode::XOR)
-            .getShuffleResult();
-    total = combineWith(b, red.combine, acc, other, total, shuffled);
-  }
+  Value total = butterfly(b, loc, share.getResult(0), red.combine, acc, other);
 
   // Lane 0 folds in the output's old value (the nest's initial value) and
   // stores.
@@ -258,8 +269,124 @@ void rewrite(Reduction &red) {
                             indices);
   }
   // Fresh one-dimensional loops: mapping them cannot fail.
-  (void)mapTo(blocks, gpu::Processor::BlockX);
-  (void)mapTo(threads, gpu::Processor::ThreadX);
+  (void)mapTo(grid.blocks, gpu::Processor::BlockX);
+  (void)mapTo(grid.threads, gpu::Processor::ThreadX);
+  p.erase();
+}
+
+/// A warp per row of a row loop (RowLoops.h): lane l runs columns l, l+32,
+/// ... of every nest; a reduction's lane shares are combined by a
+/// butterfly, so every lane has the row's value, and later reads of the
+/// per-row buffer use it (lane 0 stores it for what comes after the loop).
+void rewriteRow(RowLoop &row) {
+  scf::ParallelOp p = row.loop;
+  Location loc = p.getLoc();
+  OpBuilder b(p);
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  WarpGrid grid = warpGrid(b, loc, row.rows);
+  Value warpSize = grid.warpSize, lane = grid.lane, output = grid.output;
+  // The row is the same for the whole warp: the shuffles inside the guard
+  // run with every lane.
+  Value inRange = grid.inRange;
+  Value isLane0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                        lane, cst(0));
+  auto guard = scf::IfOp::create(b, loc, TypeRange{}, inRange,
+                                 /*withElseRegion=*/false);
+  b.setInsertionPointToStart(&guard.getThenRegion().front());
+  IRMapping map;
+  delinearize(b, loc, output, row.rowDims, p.getInductionVars(), map);
+  // Per-row results, by the buffer and row they were stored to.
+  SmallVector<std::tuple<Value, SmallVector<Value>, Value>> results;
+  auto cloneOp = [&](Operation &op) {
+    if (auto load = dyn_cast<memref::LoadOp>(&op)) {
+      Value memref = map.lookupOrDefault(load.getMemRef());
+      SmallVector<Value> indices;
+      for (Value i : load.getIndices())
+        indices.push_back(map.lookupOrDefault(i));
+      for (auto &[m, idx, value] : results)
+        if (m == memref && idx == indices) {
+          map.map(load.getResult(), value);
+          return;
+        }
+    }
+    b.clone(op, map);
+  };
+  // Iterations lane, lane + 32, ... of the flattened nest.
+  auto laneLoop = [&](RowNest &nest, ValueRange inits) {
+    auto loop = scf::ForOp::create(b, loc, lane, cst(row.length), warpSize,
+                                   inits);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(loop.getBody());
+    SmallVector<Value> ivs;
+    for (scf::ForOp f : nest.loops)
+      ivs.push_back(f.getInductionVar());
+    delinearize(b, loc, loop.getInductionVar(), row.colDims, ivs, map);
+    return loop;
+  };
+  RowNest *pending = nullptr; // a reduction whose store comes next
+  Value pendingResult;
+  for (Operation &op : p.getBody()->without_terminator()) {
+    if (pending && &op == pending->store.getOperation()) {
+      // Lane 0 stores the row's value; the body's later reads use it.
+      SmallVector<Value> indices;
+      for (Value i : pending->store.getIndices())
+        indices.push_back(map.lookupOrDefault(i));
+      Value memref = map.lookupOrDefault(pending->store.getMemRef());
+      auto store = scf::IfOp::create(b, loc, TypeRange{}, isLane0,
+                                     /*withElseRegion=*/false);
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(&store.getThenRegion().front());
+        memref::StoreOp::create(b, loc, pendingResult, memref, indices);
+      }
+      results.push_back({memref, indices, pendingResult});
+      pending = nullptr;
+      continue;
+    }
+    RowNest *nest = nullptr;
+    for (RowNest &n : row.nests)
+      if (n.loops.front().getOperation() == &op)
+        nest = &n;
+    if (!nest) {
+      cloneOp(op);
+      continue;
+    }
+    Block *inner = nest->loops.back().getBody();
+    if (!nest->combine) {
+      scf::ForOp loop = laneLoop(*nest, {});
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPoint(loop.getBody()->getTerminator());
+      for (Operation &o : inner->without_terminator())
+        cloneOp(o);
+      continue;
+    }
+    Value acc = nest->loops.back().getRegionIterArg(0);
+    Operation *combine = nest->combine;
+    Value other = combine->getOperand(0) == acc ? combine->getOperand(1)
+                                                : combine->getOperand(0);
+    Value identity = arith::ConstantOp::create(b, loc, nest->identity);
+    scf::ForOp loop = laneLoop(*nest, ValueRange{identity});
+    {
+      // After the delinearization laneLoop put there (a loop with an
+      // accumulator has no terminator yet).
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToEnd(loop.getBody());
+      map.map(acc, loop.getRegionIterArg(0));
+      for (Operation &o : inner->without_terminator())
+        cloneOp(o);
+      scf::YieldOp::create(b, loc, map.lookup(combine->getResult(0)));
+    }
+    Value total = butterfly(b, loc, loop.getResult(0), combine, acc, other);
+    // The nest's start value folded in, as the sequential loop would.
+    Value init = map.lookupOrDefault(nest->loops.front().getInitArgs()[0]);
+    pendingResult = combineWith(b, combine, acc, other, init, total);
+    map.map(nest->loops.front().getResult(0), pendingResult);
+    pending = nest;
+  }
+  (void)mapTo(grid.blocks, gpu::Processor::BlockX);
+  (void)mapTo(grid.threads, gpu::Processor::ThreadX);
   p.erase();
 }
 
@@ -308,6 +435,7 @@ struct GpuMapReductionsPass
       }
     }
     SmallVector<Reduction> found;
+    SmallVector<RowLoop, 2> rows;
     // Outermost parallel loops only: those the offload maps.
     getOperation().walk<WalkOrder::PreOrder>([&](Operation *op) {
       auto p = dyn_cast<scf::ParallelOp>(op);
@@ -316,10 +444,15 @@ struct GpuMapReductionsPass
       if (std::optional<Reduction> red = match(p);
           red && red->outputs <= maxOutputs && red->length >= minLength)
         found.push_back(std::move(*red));
+      else if (std::optional<RowLoop> row = matchRowLoop(p);
+               row && row->rows <= maxOutputs && row->length >= minLength)
+        rows.push_back(std::move(*row));
       return WalkResult::skip();
     });
     for (Reduction &red : found)
       rewrite(red);
+    for (RowLoop &row : rows)
+      rewriteRow(row);
   }
 };
 } // namespace

@@ -25,6 +25,7 @@ namespace mlir::uscale {
 
 using namespace mlir;
 using mlir::uscale::nvgpu_lowering::delinearize;
+using mlir::uscale::nvgpu_lowering::unmappedDims;
 using mlir::uscale::nvgpu_lowering::rootBuffer;
 using mlir::uscale::nvgpu_lowering::StaticDim;
 using mlir::uscale::nvgpu_lowering::staticDim;
@@ -58,17 +59,16 @@ int64_t parameterBytes(const SetVector<Value> &values) {
 constexpr int64_t kMaxParameterBytes = 4096;
 
 std::optional<Candidate> candidate(scf::ParallelOp p) {
-  if (p.getNumResults() != 0 || p->hasAttr(gpu::getMappingAttrName()))
+  std::optional<SmallVector<StaticDim>> dims = unmappedDims(p);
+  if (!dims)
     return std::nullopt;
   Candidate c;
   c.loop = p;
-  for (unsigned d = 0; d < p.getNumLoops(); ++d) {
-    std::optional<StaticDim> dim = staticDim(
-        p.getLowerBound()[d], p.getUpperBound()[d], p.getStep()[d]);
-    if (!dim || dim->trips == 0)
+  for (const StaticDim &dim : *dims) {
+    if (dim.trips == 0)
       return std::nullopt;
-    c.dims.push_back(*dim);
-    c.trips *= dim->trips;
+    c.dims.push_back(dim);
+    c.trips *= dim.trips;
   }
   for (Operation &op : p.getBody()->without_terminator()) {
     if (auto load = dyn_cast<memref::LoadOp>(op))
