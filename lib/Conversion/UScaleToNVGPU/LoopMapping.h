@@ -40,12 +40,8 @@ inline std::optional<StaticDim> staticDim(Value lb, Value ub, Value step) {
   return StaticDim{*l, *s, *u > *l ? (*u - *l + *s - 1) / *s : 0};
 }
 
-/// The static dimensions of a top-level `scf.parallel` without results that
-/// no pass has mapped yet, or none.
-inline std::optional<SmallVector<StaticDim>>
-unmappedDims(scf::ParallelOp p) {
-  if (p.getNumResults() != 0 || p->hasAttr(gpu::getMappingAttrName()))
-    return std::nullopt;
+/// The static dimensions of `p`, or none when one is not static.
+inline std::optional<SmallVector<StaticDim>> staticDims(scf::ParallelOp p) {
   SmallVector<StaticDim> dims;
   for (unsigned d = 0; d < p.getNumLoops(); ++d) {
     std::optional<StaticDim> dim = staticDim(
@@ -55,6 +51,15 @@ unmappedDims(scf::ParallelOp p) {
     dims.push_back(*dim);
   }
   return dims;
+}
+
+/// The static dimensions of a top-level `scf.parallel` without results that
+/// no pass has mapped yet, or none.
+inline std::optional<SmallVector<StaticDim>>
+unmappedDims(scf::ParallelOp p) {
+  if (p.getNumResults() != 0 || p->hasAttr(gpu::getMappingAttrName()))
+    return std::nullopt;
+  return staticDims(p);
 }
 
 /// Row-major indices of `linear` in `dims`, as values of the loops' own

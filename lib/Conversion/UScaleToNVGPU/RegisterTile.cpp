@@ -26,6 +26,7 @@ namespace mlir::uscale {
 using namespace mlir;
 using mlir::uscale::nvgpu_lowering::StaticDim;
 using mlir::uscale::nvgpu_lowering::staticDim;
+using mlir::uscale::nvgpu_lowering::staticDims;
 
 namespace {
 
@@ -120,16 +121,13 @@ std::optional<Plan> plan(scf::ParallelOp p, int64_t rows, int64_t cols,
   std::optional<SmallVector<memref::LoadOp>> loads = reductionLoads(p);
   if (!loads)
     return std::nullopt;
-  SmallVector<StaticDim> dims;
+  std::optional<SmallVector<StaticDim>> known = staticDims(p);
+  if (!known)
+    return std::nullopt;
+  SmallVector<StaticDim> dims = std::move(*known);
   int64_t outputs = 1;
-  for (unsigned d = 0; d < p.getNumLoops(); ++d) {
-    std::optional<StaticDim> dim = staticDim(
-        p.getLowerBound()[d], p.getUpperBound()[d], p.getStep()[d]);
-    if (!dim)
-      return std::nullopt;
-    dims.push_back(*dim);
-    outputs *= dim->trips;
-  }
+  for (const StaticDim &dim : dims)
+    outputs *= dim.trips;
   // A dimension is worth unrolling when some load of the reduction does not
   // depend on it: that load then serves every copy.
   auto reused = [&](unsigned d) {
