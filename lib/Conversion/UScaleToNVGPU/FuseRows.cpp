@@ -37,14 +37,6 @@ struct Piece {
   SmallVector<StaticDim> nestDims; // a reduction's columns
 };
 
-bool sameDims(ArrayRef<StaticDim> a, ArrayRef<StaticDim> b) {
-  return a.size() == b.size() &&
-         llvm::all_of(llvm::zip(a, b), [](auto pair) {
-           auto [x, y] = pair;
-           return x.lb == y.lb && x.step == y.step && x.trips == y.trips;
-         });
-}
-
 /// `op` as a piece, or none.
 std::optional<Piece> classify(Operation *op) {
   auto p = dyn_cast<scf::ParallelOp>(op);

@@ -40,6 +40,15 @@ inline std::optional<StaticDim> staticDim(Value lb, Value ub, Value step) {
   return StaticDim{*l, *s, *u > *l ? (*u - *l + *s - 1) / *s : 0};
 }
 
+/// Whether two lists of dimensions iterate alike.
+inline bool sameDims(ArrayRef<StaticDim> a, ArrayRef<StaticDim> b) {
+  return a.size() == b.size() &&
+         llvm::all_of(llvm::zip(a, b), [](auto pair) {
+           auto [x, y] = pair;
+           return x.lb == y.lb && x.step == y.step && x.trips == y.trips;
+         });
+}
+
 /// The static dimensions of `p`, or none when one is not static.
 inline std::optional<SmallVector<StaticDim>> staticDims(scf::ParallelOp p) {
   SmallVector<StaticDim> dims;

@@ -80,7 +80,7 @@ inline bool collectNest(scf::ForOp f, RowNest &nest,
   for (;;) {
     std::optional<StaticDim> dim =
         staticDim(f.getLowerBound(), f.getUpperBound(), f.getStep());
-    if (!dim || f.getNumRegionIterArgs() != f.getNumResults())
+    if (!dim || f.getNumResults() > 1)
       return false;
     nest.loops.push_back(f);
     dims.push_back(*dim);
@@ -154,11 +154,7 @@ inline std::optional<RowLoop> matchRowLoop(scf::ParallelOp p) {
       row.colDims = dims;
       for (const StaticDim &d : dims)
         row.length *= d.trips;
-    } else if (dims.size() != row.colDims.size() ||
-               !llvm::all_of(llvm::zip(dims, row.colDims), [](auto pair) {
-                 auto [a, b] = pair;
-                 return a.lb == b.lb && a.step == b.step && a.trips == b.trips;
-               })) {
+    } else if (!sameDims(dims, row.colDims)) {
       return std::nullopt;
     }
     Block *inner = nest.loops.back().getBody();
