@@ -32,8 +32,9 @@ FunctionType mlir::uscale::nvgpu_lowering::hostEntryType(MLIRContext *ctx) {
   auto buf = MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
                              b.getF32Type());
   Type i1 = b.getI1Type();
-  return b.getFunctionType({buf, i1, buf, i1, buf, b.getF32Type(),
-                            b.getIndexType()},
+  Type index = b.getIndexType();
+  return b.getFunctionType({buf, i1, buf, i1, buf, b.getF32Type(), index,
+                            index, index},
                            {b.getI32Type()});
 }
 
@@ -55,6 +56,47 @@ bool swapsLastTwo(ArrayRef<int64_t> perm) {
   return true;
 }
 
+bool unscaled(TransposeOp t) {
+  std::optional<ScalesAttr> s = t.getScales();
+  return !s || s->getAlphaValue() == 1.0;
+}
+
+/// Attention's head split of a batched operand: `[B, H, T, d]` =
+/// transpose [0, 2, 1, 3] (or [0, 2, 3, 1]: `[B, H, d, T]`, the split
+/// transposed) of a reshape `[B, T, H, d]` of a row-major tensor that is
+/// `[B·T, H·d]` as a matrix. Head (b, h) is then the block at rows b·T..,
+/// columns h·d.. of that matrix, which the cast kernel reads in place
+/// (`heads` = H): the split is never materialised in f32.
+void foldHeadSplit(KernelOperand &o) {
+  auto t = o.source.getDefiningOp<TransposeOp>();
+  if (!t || !unscaled(t))
+    return;
+  ArrayRef<int64_t> perm = t.getPerm();
+  bool split = perm == ArrayRef<int64_t>{0, 2, 1, 3};
+  bool splitSwapped = perm == ArrayRef<int64_t>{0, 2, 3, 1};
+  auto reshape = t.getInput().getDefiningOp<ReshapeOp>();
+  if ((!split && !splitSwapped) || !reshape)
+    return;
+  auto in = cast<RankedTensorType>(reshape.getInput().getType());
+  auto out = cast<RankedTensorType>(reshape.getType());
+  // [B, T, H, d] from [B, T, H·d] or [B·T, H·d]: the same matrix.
+  int64_t rows = out.getDimSize(0) * out.getDimSize(1);
+  int64_t cols = out.getDimSize(2) * out.getDimSize(3);
+  bool matrix = (in.getRank() == 2 && in.getDimSize(0) == rows &&
+                 in.getDimSize(1) == cols) ||
+                (in.getRank() == 3 && in.getDimSize(0) == out.getDimSize(0) &&
+                 in.getDimSize(1) == out.getDimSize(1) &&
+                 in.getDimSize(2) == cols);
+  if (!matrix)
+    return;
+  o.headSplit = t;
+  o.headSplitReshape = reshape;
+  o.source = reshape.getInput();
+  o.heads = out.getDimSize(2);
+  if (splitSwapped)
+    o.transposed = !o.transposed;
+}
+
 /// The kernel operand for `v` (a quantize result), which the op reads as
 /// rows x K when `kMajor`, else as K x rows (per batch). A uscale.transpose
 /// of the last two dimensions ([1, 0]; with `batched` also [0, .., r-1,
@@ -72,14 +114,14 @@ KernelOperand kernelOperand(QuantizeOp q, bool kMajor, bool batched) {
     // collapsed into rows: a swap of its last two is not a 2-D transpose.
     bool plainSwap = (t.getPerm().size() == 2 || batched) &&
                      swapsLastTwo(t.getPerm());
-    std::optional<ScalesAttr> s = t.getScales();
-    bool unscaled = !s || s->getAlphaValue() == 1.0;
-    if (plainSwap && unscaled) {
+    if (plainSwap && unscaled(t)) {
       o.transpose = t;
       o.source = t.getInput();
       o.transposed = !o.transposed;
     }
   }
+  if (batched)
+    foldHeadSplit(o);
   return o;
 }
 

@@ -39,6 +39,10 @@ struct KernelOperand {
   FP8Format format = FP8Format::E4M3;
   Operation *quantize = nullptr;  // the uscale.quantize it replaces
   Operation *transpose = nullptr; // a folded uscale.transpose, if any
+  // A batched operand read in place of attention's head split (GemmMatch
+  // .cpp, foldHeadSplit): the folded transpose, and the heads across.
+  Operation *headSplit = nullptr, *headSplitReshape = nullptr;
+  int64_t heads = 1;
 };
 
 /// C[M, N] = alpha * sum_k A[m, k] * B[n, k] (+ alpha * bias[n]). A's
@@ -65,8 +69,8 @@ struct GemmPlan {
 /// Host entries of the FP8 GEMMs are named <prefix><variant>[_n128].
 constexpr llvm::StringLiteral kHostEntryPrefix = "uscale_fp8_matmul_";
 
-/// The host entries' type: (A, transA, B, transB, C, alpha, batch) -> status
-/// (fp8_matmul_host.mlir.in).
+/// The host entries' type: (A, transA, B, transB, C, alpha, batch, headsA,
+/// headsB) -> status (fp8_matmul_host.mlir.in).
 FunctionType hostEntryType(MLIRContext *ctx);
 
 /// The attribute on a host entry declaration that says which template

@@ -123,9 +123,11 @@ Value emitCall(Operation *op, const GemmPlan &plan) {
   Value alpha = arith::ConstantOp::create(
       b, loc, b.getF32FloatAttr(static_cast<float>(plan.alpha)));
   Value batch = arith::ConstantIndexOp::create(b, loc, plan.batch);
+  Value headsA = arith::ConstantIndexOp::create(b, loc, plan.a.heads);
+  Value headsB = arith::ConstantIndexOp::create(b, loc, plan.b.heads);
   auto call = func::CallOp::create(
       b, loc, b.getStringAttr(hostEntryName(plan)), TypeRange{b.getI32Type()},
-      ValueRange{a, transA, bm, transB, cDyn, alpha, batch});
+      ValueRange{a, transA, bm, transB, cDyn, alpha, batch, headsA, headsB});
   // The sizes and shapes the host entry checks (status 1, 2) were checked
   // here already; a non-zero status means the generated code is wrong.
   Value zero = arith::ConstantIntOp::create(b, loc, 0, 32);
@@ -161,13 +163,13 @@ Value emitCall(Operation *op, const GemmPlan &plan) {
   return y;
 }
 
-/// Erases the quantize (and folded transpose) a replaced GEMM read, when
+/// Erases the quantize (and folded transposes) a replaced GEMM read, when
 /// nothing else uses them: the cast kernel did their work.
 void eraseIfDead(const KernelOperand &o) {
-  if (o.quantize && o.quantize->use_empty())
-    o.quantize->erase();
-  if (o.transpose && o.transpose->use_empty())
-    o.transpose->erase();
+  for (Operation *op :
+       {o.quantize, o.transpose, o.headSplit, o.headSplitReshape})
+    if (op && op->use_empty())
+      op->erase();
 }
 
 struct UScaleToNVGPUPass

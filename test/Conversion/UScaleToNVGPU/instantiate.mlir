@@ -13,12 +13,12 @@
 // CHECK: call @uscale_fp8_matmul_fwd_n128(
 // CHECK: call @uscale_fp8_matmul_fwd_n128(
 // CHECK: call @uscale_fp8_matmul_wgrad_n128(
-// CHECK-NOT: func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index) -> i32 attributes
+// CHECK-NOT: func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index, index, index) -> i32 attributes
 
 // fwd: E4M3 x E4M3, both widths.
 // CHECK-DAG: gpu.module @uscale_fp8_gemm_fwd_kernels
 // CHECK-DAG: func.func @uscale_fp8_gemm_fwd(%{{.*}}: memref<?x?xui8>, %{{.*}}: memref<?x?xui8>, %{{.*}}: memref<?x?xi8>, %{{.*}}: f32) -> i32
-// CHECK-DAG: func.func private @uscale_fp8_matmul_fwd(%{{.*}}: memref<?x?xf32>, %{{.*}}: i1, %{{.*}}: memref<?x?xf32>, %{{.*}}: i1, %{{.*}}: memref<?x?xf32>, %{{.*}}: f32, %{{.*}}: index) -> i32
+// CHECK-DAG: func.func private @uscale_fp8_matmul_fwd(%{{.*}}: memref<?x?xf32>, %{{.*}}: i1, %{{.*}}: memref<?x?xf32>, %{{.*}}: i1, %{{.*}}: memref<?x?xf32>, %{{.*}}: f32, %{{.*}}: index, %{{.*}}: index, %{{.*}}: index) -> i32
 // CHECK-DAG: nvgpu.warpgroup.mma {{.*}}memref<64x32xf8E4M3FN, 3>{{.*}}memref<32x256xf8E4M3FN, 3>
 // CHECK-DAG: gpu.module @uscale_fp8_gemm_fwd_n128_kernels
 // CHECK-DAG: func.func @uscale_fp8_gemm_fwd_n128(
@@ -50,8 +50,8 @@ func.func @forward_both_widths_and_wgrad(%x: tensor<128x256xf32>, %w: tensor<256
 // -----
 
 // A declaration that does not describe a template instance is an error.
-// expected-error @+1 {{uscale-nvgpu-instantiate: expected a declaration @uscale_fp8_matmul_<fwd|dgrad|wgrad>[_n128] of type '(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index) -> i32' with uscale.fp8_gemm = {variant = "fwd|dgrad|wgrad", a = "e4m3|e5m2", b = "e4m3|e5m2", tile_n = 256|128 : i64} (no suffix for 256)}}
-func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index) -> i32 attributes {uscale.fp8_gemm = {variant = "fwd", a = "e4m3", b = "e3m4", tile_n = 256}}
+// expected-error @+1 {{uscale-nvgpu-instantiate: expected a declaration @uscale_fp8_matmul_<fwd|dgrad|wgrad>[_n128] of type '(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index, index, index) -> i32' with uscale.fp8_gemm = {variant = "fwd|dgrad|wgrad", a = "e4m3|e5m2", b = "e4m3|e5m2", tile_n = 256|128 : i64} (no suffix for 256)}}
+func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index, index, index) -> i32 attributes {uscale.fp8_gemm = {variant = "fwd", a = "e4m3", b = "e3m4", tile_n = 256}}
 
 // -----
 
@@ -64,13 +64,13 @@ func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i
 
 // So is a tile width the name does not say.
 // expected-error @+1 {{uscale-nvgpu-instantiate: expected a declaration}}
-func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index) -> i32 attributes {uscale.fp8_gemm = {variant = "fwd", a = "e4m3", b = "e4m3", tile_n = 128}}
+func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index, index, index) -> i32 attributes {uscale.fp8_gemm = {variant = "fwd", a = "e4m3", b = "e4m3", tile_n = 128}}
 
 // -----
 
 // A user symbol with a template's name is not overwritten.
 // expected-error @+1 {{the module already defines @uscale_fp8_gemm_fwd, which fp8_gemm.mlir.in defines too}}
-func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index) -> i32 attributes {uscale.fp8_gemm = {variant = "fwd", a = "e4m3", b = "e4m3", tile_n = 256}}
+func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index, index, index) -> i32 attributes {uscale.fp8_gemm = {variant = "fwd", a = "e4m3", b = "e4m3", tile_n = 256}}
 func.func @uscale_fp8_gemm_fwd() {
   return
 }

@@ -110,9 +110,9 @@ func.func @long(%x: memref<1048576xf32>) {
 // CHECK-LABEL: func.func @calls
 // CHECK-DAG: %[[DEV:.*]], %{{.*}} = gpu.alloc async [%{{.*}}] () : memref<128x128xf32>
 // CHECK-DAG: %[[HOST:.*]] = gpu.alloc  host_shared () : memref<128x128xf32>
-// CHECK: call @uscale_fp8_matmul_fwd(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+// CHECK: call @uscale_fp8_matmul_fwd(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
 // CHECK: call @inspect(
-func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index) -> i32
+func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index, index, index) -> i32
 func.func private @inspect(memref<128x128xf32>)
 func.func @calls() {
   %f = arith.constant false
@@ -121,7 +121,7 @@ func.func @calls() {
   %dev = memref.alloc() : memref<128x128xf32>
   %host = memref.alloc() : memref<128x128xf32>
   %d = memref.cast %dev : memref<128x128xf32> to memref<?x?xf32>
-  %s = func.call @uscale_fp8_matmul_fwd(%d, %f, %d, %f, %d, %a, %one) : (memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index) -> i32
+  %s = func.call @uscale_fp8_matmul_fwd(%d, %f, %d, %f, %d, %a, %one, %one, %one) : (memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index, index, index) -> i32
   func.call @inspect(%host) : (memref<128x128xf32>) -> ()
   memref.dealloc %dev : memref<128x128xf32>
   memref.dealloc %host : memref<128x128xf32>

@@ -21,14 +21,17 @@
 // CHECK: %[[FALSE:.*]] = arith.constant false
 // CHECK: %[[FALSE2:.*]] = arith.constant false
 // CHECK: %[[ALPHA:.*]] = arith.constant 6.250000e-02 : f32
+// One batch; each operand one matrix across (no heads).
 // CHECK: %[[ONE:.*]] = arith.constant 1 : index
-// CHECK: %[[ST:.*]] = call @uscale_fp8_matmul_fwd_n128(%[[XD]], %[[FALSE]], %[[WD]], %[[FALSE2]], %[[CD]], %[[ALPHA]], %[[ONE]])
+// CHECK: %[[HA:.*]] = arith.constant 1 : index
+// CHECK: %[[HB:.*]] = arith.constant 1 : index
+// CHECK: %[[ST:.*]] = call @uscale_fp8_matmul_fwd_n128(%[[XD]], %[[FALSE]], %[[WD]], %[[FALSE2]], %[[CD]], %[[ALPHA]], %[[ONE]], %[[HA]], %[[HB]])
 // CHECK: %[[OK:.*]] = arith.cmpi eq, %[[ST]], %{{.*}} : i32
 // CHECK: cf.assert %[[OK]], "uscale-to-nvgpu: fwd FP8 GEMM 128x384x256 returned a non-zero status"
 // CHECK: %[[Y:.*]] = bufferization.to_tensor %[[C]] restrict writable : memref<128x384xf32> to tensor<128x384xf32>
 // CHECK: return %[[Y]]
 // The host entry is declared, to be defined by uscale-nvgpu-instantiate.
-// CHECK: func.func private @uscale_fp8_matmul_fwd_n128(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index) -> i32
+// CHECK: func.func private @uscale_fp8_matmul_fwd_n128(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index, index, index) -> i32
 // CHECK-SAME: attributes {uscale.fp8_gemm = {a = "e4m3", b = "e4m3", tile_n = 128 : i64, variant = "fwd"}}
 func.func @forward(%x: tensor<128x256xf32>, %w: tensor<384x256xf32>) -> tensor<128x384xf32> {
   %qx = uscale.quantize %x e4m3 : tensor<128x256xf32>
@@ -55,7 +58,7 @@ func.func @forward(%x: tensor<128x256xf32>, %w: tensor<384x256xf32>) -> tensor<1
 // CHECK: %[[TA:.*]] = arith.constant false
 // CHECK: %[[TB:.*]] = arith.constant false
 // CHECK: %[[ALPHA:.*]] = arith.constant 5.000000e-01 : f32
-// CHECK: call @uscale_fp8_matmul_dgrad(%[[GD]], %[[TA]], %[[WD]], %[[TB]], %[[CD]], %[[ALPHA]], %{{.*}})
+// CHECK: call @uscale_fp8_matmul_dgrad(%[[GD]], %[[TA]], %[[WD]], %[[TB]], %[[CD]], %[[ALPHA]], %{{.*}}, %{{.*}}, %{{.*}})
 // CHECK: cf.assert {{.*}} "uscale-to-nvgpu: dgrad FP8 GEMM 128x256x384 returned a non-zero status"
 // CHECK: func.func private @uscale_fp8_matmul_dgrad
 // CHECK-SAME: {uscale.fp8_gemm = {a = "e5m2", b = "e4m3", tile_n = 256 : i64, variant = "dgrad"}}
@@ -85,7 +88,7 @@ func.func @dgrad(%g: tensor<128x384xf32>, %w: tensor<256x384xf32>) -> tensor<128
 // CHECK: %[[TA:.*]] = arith.constant true
 // CHECK: %[[TB:.*]] = arith.constant true
 // CHECK: %[[ALPHA:.*]] = arith.constant 1.250000e-01 : f32
-// CHECK: call @uscale_fp8_matmul_wgrad_n128(%[[XD]], %[[TA]], %[[GD]], %[[TB]], %[[CD]], %[[ALPHA]], %{{.*}})
+// CHECK: call @uscale_fp8_matmul_wgrad_n128(%[[XD]], %[[TA]], %[[GD]], %[[TB]], %[[CD]], %[[ALPHA]], %{{.*}}, %{{.*}}, %{{.*}})
 // CHECK: func.func private @uscale_fp8_matmul_wgrad_n128
 // CHECK-SAME: {uscale.fp8_gemm = {a = "e4m3", b = "e5m2", tile_n = 128 : i64, variant = "wgrad"}}
 func.func @wgrad(%x: tensor<256x128xf32>, %g: tensor<256x384xf32>) -> tensor<128x384xf32> {
@@ -113,7 +116,7 @@ func.func @wgrad(%x: tensor<256x128xf32>, %g: tensor<256x384xf32>) -> tensor<128
 // CHECK: %[[TA:.*]] = arith.constant false
 // CHECK: %[[TB:.*]] = arith.constant true
 // CHECK: %[[ALPHA:.*]] = arith.constant 2.500000e-01 : f32
-// CHECK: call @uscale_fp8_matmul_fwd_n128({{.*}}, %[[TA]], {{.*}}, %[[TB]], {{.*}}, %[[ALPHA]], %{{.*}})
+// CHECK: call @uscale_fp8_matmul_fwd_n128({{.*}}, %[[TA]], {{.*}}, %[[TB]], {{.*}}, %[[ALPHA]], %{{.*}}, %{{.*}}, %{{.*}})
 // CHECK: %[[Y:.*]] = bufferization.to_tensor %[[C]] restrict writable
 // CHECK: %[[BS:.*]] = uscale.scale %[[B]] fwd = 2.500000e-01 bwd = 1.000000e+00 : tensor<128xf32>
 // CHECK: %[[R:.*]] = uscale.add %[[Y]], %[[BS]] : (tensor<128x128xf32>, tensor<128xf32>) -> tensor<128x128xf32>
