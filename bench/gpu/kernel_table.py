@@ -41,7 +41,9 @@ def modules(text):
 
 def per_thread(body):
     """Loads and stores per thread: each access weighted by the trip counts
-    of the scf.for loops around it (constant bounds only)."""
+    of the scf.for loops around it (constant bounds; a lane's loop of a
+    warp kernel, from its lane to a constant bound, counts its share of
+    the iterations)."""
     consts, stack, mult = {}, [], 1
     loads = stores = 0
     for line in body:
@@ -50,6 +52,8 @@ def per_thread(body):
         m = re.search(r'scf.for %\w+ = (%\w+) to (%\w+) step (%\w+)', line)
         if m:
             lb, ub, st = (consts.get(x) for x in m.groups())
+            if lb is None and ub is not None and st:
+                lb = 0  # from the lane (< step): about ub / step trips
             trips = (ub - lb) // st if None not in (lb, ub, st) and st else 1
             stack.append(trips)
             mult *= trips
