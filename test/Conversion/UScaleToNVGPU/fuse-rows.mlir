@@ -240,3 +240,108 @@ func.func @read_before_write(%x: memref<64x256xf32>, %s: memref<64xf32>, %y: mem
   }
   return
 }
+
+// -----
+
+// Rows of several dimensions (attention's scores: batch x heads x
+// queries), as in the block step: the fused loop keeps them, and the warp
+// per row delinearizes its row index into all three.
+// CHECK-LABEL: func.func @rows_in_three_dims
+// CHECK: scf.parallel (%[[B:.*]], %[[H:.*]], %[[Q:.*]]) = {{.*}} {
+// CHECK:   %[[S:.*]] = scf.for %[[K:.*]] = {{.*}} iter_args
+// CHECK:     memref.load %{{.*}}[%[[B]], %[[H]], %[[Q]], %[[K]]]
+// CHECK:   memref.store %[[S]], %{{.*}}[%[[B]], %[[H]], %[[Q]]]
+// CHECK:   scf.for %[[K2:.*]] =
+// CHECK:     memref.store %{{.*}}, %{{.*}}[%[[B]], %[[H]], %[[Q]], %[[K2]]]
+// CHECK:   scf.reduce
+// 2 x 2 x 64 = 256 rows: a warp a block (more warps a block would leave
+// fewer than two blocks per SM).
+// WARP-LABEL: func.func @rows_in_three_dims
+// WARP: scf.parallel (%[[BLK:.*]]) = {{.*}} to (%c256{{.*}})
+// WARP: scf.parallel (%[[T:.*]]) = {{.*}} to (%c32{{.*}})
+// WARP: %[[ROW:.*]] = arith.addi
+// WARP: %[[Q:.*]] = arith.remui %[[ROW]], %c64{{.*}} : index
+// WARP: %[[REST:.*]] = arith.divui %[[ROW]], %c64{{.*}} : index
+// WARP: %[[H:.*]] = arith.remui %[[REST]], %c2{{.*}} : index
+// WARP: %[[B:.*]] = arith.divui %[[REST]], %c2{{.*}} : index
+// WARP: scf.for %[[K:.*]] = {{.*}} iter_args
+// WARP:   memref.load %{{.*}}[%[[B]], %[[H]], %[[Q]], %[[K]]]
+// WARP-COUNT-5: gpu.shuffle xor
+// WARP: scf.for %[[K2:.*]] =
+// WARP:   memref.store %{{.*}}, %{{.*}}[%[[B]], %[[H]], %[[Q]], %[[K2]]]
+func.func @rows_in_three_dims(%x: memref<2x2x64x128xf32>, %y: memref<2x2x64x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant 0.0 : f32
+  %s = memref.alloc() : memref<2x2x64xf32>
+  scf.parallel (%b, %h, %q) = (%c0, %c0, %c0) to (%c2, %c2, %c64) step (%c1, %c1, %c1) {
+    %v = scf.for %k = %c0 to %c128 step %c1 iter_args(%acc = %zero) -> (f32) {
+      %a = memref.load %x[%b, %h, %q, %k] : memref<2x2x64x128xf32>
+      %n = arith.addf %acc, %a : f32
+      scf.yield %n : f32
+    }
+    memref.store %v, %s[%b, %h, %q] : memref<2x2x64xf32>
+    scf.reduce
+  }
+  scf.parallel (%b, %h, %q, %k) = (%c0, %c0, %c0, %c0) to (%c2, %c2, %c64, %c128) step (%c1, %c1, %c1, %c1) {
+    %a = memref.load %x[%b, %h, %q, %k] : memref<2x2x64x128xf32>
+    %t = memref.load %s[%b, %h, %q] : memref<2x2x64xf32>
+    %d = arith.divf %a, %t : f32
+    memref.store %d, %y[%b, %h, %q, %k] : memref<2x2x64x128xf32>
+    scf.reduce
+  }
+  memref.dealloc %s : memref<2x2x64xf32>
+  return
+}
+
+// -----
+
+// Two reductions storing to one per-row buffer: fused, a warp's lanes
+// would read the row's value from the wrong one. The run shrinks: the sum
+// stays a loop of its own, the max fuses with the division after it.
+// CHECK-LABEL: func.func @two_stores_to_one_buffer
+// CHECK: scf.parallel
+// CHECK:   arith.addf
+// CHECK:   scf.reduce
+// CHECK: scf.parallel
+// CHECK:   arith.maximumf
+// CHECK:   arith.divf
+// CHECK:   scf.reduce
+// CHECK-NOT: scf.parallel
+// CHECK: return
+func.func @two_stores_to_one_buffer(%x: memref<64x256xf32>, %s: memref<64xf32>, %y: memref<64x256xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c256 = arith.constant 256 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%r) = (%c0) to (%c64) step (%c1) {
+    %v = scf.for %c = %c0 to %c256 step %c1 iter_args(%acc = %zero) -> (f32) {
+      %a = memref.load %x[%r, %c] : memref<64x256xf32>
+      %n = arith.addf %acc, %a : f32
+      scf.yield %n : f32
+    }
+    memref.store %v, %s[%r] : memref<64xf32>
+    scf.reduce
+  }
+  scf.parallel (%r) = (%c0) to (%c64) step (%c1) {
+    %v = scf.for %c = %c0 to %c256 step %c1 iter_args(%acc = %zero) -> (f32) {
+      %a = memref.load %x[%r, %c] : memref<64x256xf32>
+      %n = arith.maximumf %acc, %a : f32
+      scf.yield %n : f32
+    }
+    memref.store %v, %s[%r] : memref<64xf32>
+    scf.reduce
+  }
+  scf.parallel (%r, %c) = (%c0, %c0) to (%c64, %c256) step (%c1, %c1) {
+    %a = memref.load %x[%r, %c] : memref<64x256xf32>
+    %b = memref.load %s[%r] : memref<64xf32>
+    %q = arith.divf %a, %b : f32
+    memref.store %q, %y[%r, %c] : memref<64x256xf32>
+    scf.reduce
+  }
+  return
+}
