@@ -50,6 +50,12 @@ struct UScaleLowerToLLVMOptions
       llvm::cl::desc("With emulate-offload: uscale-gpu-fuse-rows, as "
                      "uscale-lower-to-gpu{fuse-rows} runs it"),
       llvm::cl::init(false)};
+  Option<bool> emulateWarps{
+      *this, "emulate-warps",
+      llvm::cl::desc("With emulate-offload: uscale-gpu-map-reductions too, "
+                     "each warp a thread running its lanes in turn (sums "
+                     "in the GPU's tree order, not the CPU's)"),
+      llvm::cl::init(false)};
 };
 
 /// Appends uscale-to-linalg, bufferization and the lowering to the LLVM

@@ -300,15 +300,22 @@ def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp">
     of the accumulator and a value computed without it; static bounds; a
     body that writes no memory. The order of the additions changes (a
     tree instead of a sequence), so sums differ from the CPU's in the last
-    bits. Part of `uscale-lower-to-gpu{offload}` (not of the emulated
-    offload: the shuffles need a GPU).
+    bits. Part of `uscale-lower-to-gpu{offload}`. With `emulate` (the
+    emulated offload with `emulate-warps`) each warp is one thread that
+    runs its lanes in turn and combines their shares in the butterfly's
+    tree, so the CPU computes what lane 0 does on the GPU.
   }];
   let options = [
     Option<"maxOutputs", "max-outputs", "int64_t", /*default=*/"65536",
            "Map to warps only loops with at most this many outputs (beyond, "
            "one thread per output already fills the GPU)">,
     Option<"minLength", "min-length", "int64_t", /*default=*/"64",
-           "Map to warps only reductions of at least this many iterations">
+           "Map to warps only reductions of at least this many iterations">,
+    Option<"emulate", "emulate", "bool", /*default=*/"false",
+           "For the CPU check of the offload: a thread per warp running "
+           "its lanes in turn, the butterfly as the same tree over a "
+           "buffer of 32 shares (no shuffles), bit for bit what lane 0 "
+           "computes on the GPU">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::gpu::GPUDialect",

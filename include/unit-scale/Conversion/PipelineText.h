@@ -58,8 +58,9 @@ inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
 /// loops, accumulators in registers, reductions started from their fill
 /// value (the fill loops gone), scatter-adds as atomic adds, reductions
 /// to warps (with `fuseRows`, the loops of a softmax or layer norm fused
-/// into one row loop first; not with `emulate`: warp shuffles have no host
-/// form, but the fusion runs), tiles of
+/// into one row loop first; with `emulate` only with `emulateWarps`, a
+/// thread per warp running its lanes in turn, since shuffles have no host
+/// form), tiles of
 /// outputs per thread for contractions (with `emulate` on every loop it
 /// applies to, however few its threads, so the CPU check covers it),
 /// independent elementwise loops merged into one, then
@@ -67,7 +68,8 @@ inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
 inline std::string offloadLoopsText(int64_t blockSize, bool emulate,
                                     int64_t tileRows = 4,
                                     int64_t tileCols = 4,
-                                    bool fuseRows = false) {
+                                    bool fuseRows = false,
+                                    bool emulateWarps = false) {
   std::string tile = "uscale-gpu-register-tile{rows=" +
                      std::to_string(tileRows) +
                      " cols=" + std::to_string(tileCols) +
@@ -77,7 +79,9 @@ inline std::string offloadLoopsText(int64_t blockSize, bool emulate,
                      "uscale-promote-accumulators,uscale-fold-fills,"
                      "uscale-gpu-atomic-accumulate,") +
          (fuseRows ? "uscale-gpu-fuse-rows," : "") +
-         (emulate ? tile : "uscale-gpu-map-reductions," + tile) +
+         (!emulate ? "uscale-gpu-map-reductions," + tile
+          : emulateWarps ? "uscale-gpu-map-reductions{emulate=true}," + tile
+                         : tile) +
          ",uscale-gpu-merge-loops)," +
          "uscale-offload-to-gpu{block-size=" +
          std::to_string(blockSize) + (emulate ? " emulate=true}," : "},");

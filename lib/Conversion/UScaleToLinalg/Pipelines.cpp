@@ -14,7 +14,7 @@ namespace {
 // The shared front (bufferizedLoweringText), then loops and LLVM
 // (vector.print too, which the execution tests use).
 std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload,
-                            bool fuseRows) {
+                            bool fuseRows, bool emulateWarps) {
   gemmCalls &= !emulateOffload;
   std::string p = mlir::uscale::bufferizedLoweringText(
       /*cpuGemms=*/gemmCalls, /*cpuLoopOrder=*/!gemmCalls && !emulateOffload,
@@ -24,7 +24,8 @@ std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload,
                                                        /*emulate=*/true,
                                                        /*tileRows=*/4,
                                                        /*tileCols=*/4,
-                                                       fuseRows)
+                                                       fuseRows,
+                                                       emulateWarps)
                       : "convert-linalg-to-loops,";
   p += "convert-scf-to-cf,expand-strided-metadata,"
        "lower-affine,convert-vector-to-llvm,finalize-memref-to-llvm,"
@@ -39,7 +40,8 @@ void mlir::uscale::buildUScaleLowerToLLVMPipeline(
     OpPassManager &pm, const UScaleLowerToLLVMOptions &options) {
   if (failed(parsePassPipeline(lowerToLLVMText(options.aot, options.gemmCalls,
                                                options.emulateOffload,
-                                               options.fuseRows),
+                                               options.fuseRows,
+                                               options.emulateWarps),
                                pm, llvm::errs())))
     llvm::report_fatal_error("uscale-lower-to-llvm: bad pipeline text");
 }

@@ -145,7 +145,9 @@ struct WarpGrid {
   Value warpSize, lane, output, inRange;
 };
 
-WarpGrid warpGrid(OpBuilder &b, Location loc, int64_t outputs) {
+/// With `emulate` (the CPU check of the offload) a thread per warp instead,
+/// which runs the lanes in turn (`lane` is null).
+WarpGrid warpGrid(OpBuilder &b, Location loc, int64_t outputs, bool emulate) {
   int64_t warps = warpsPerBlock(outputs);
   auto cst = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
@@ -157,16 +159,18 @@ WarpGrid warpGrid(OpBuilder &b, Location loc, int64_t outputs) {
       ValueRange{c1});
   b.setInsertionPointToStart(g.blocks.getBody());
   g.threads = scf::ParallelOp::create(
-      b, loc, ValueRange{c0}, ValueRange{cst(warps * kWarp)}, ValueRange{c1});
+      b, loc, ValueRange{c0}, ValueRange{cst(emulate ? warps : warps * kWarp)},
+      ValueRange{c1});
   b.setInsertionPointToStart(g.threads.getBody());
   Value t = g.threads.getInductionVars()[0];
   g.warpSize = cst(kWarp);
-  g.lane = arith::RemUIOp::create(b, loc, t, g.warpSize);
+  if (!emulate)
+    g.lane = arith::RemUIOp::create(b, loc, t, g.warpSize);
+  Value first = arith::MulIOp::create(b, loc, g.blocks.getInductionVars()[0],
+                                      cst(warps));
   g.output = arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc, g.blocks.getInductionVars()[0],
-                            cst(warps)),
-      arith::DivUIOp::create(b, loc, t, g.warpSize));
+      b, loc, first,
+      emulate ? t : arith::DivUIOp::create(b, loc, t, g.warpSize).getResult());
   g.inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                     g.output, cst(outputs));
   return g;
@@ -189,14 +193,82 @@ Value butterfly(OpBuilder &b, Location loc, Value share, Operation *combine,
   return total;
 }
 
-void rewrite(Reduction &red) {
+/// The warp's total of each lane's share, `shareOf(lane)`: on the GPU the
+/// butterfly above with the thread's lane; emulated, each lane's share in
+/// turn into a buffer of 32 (allocated around `blocks`), then the same tree
+/// in the same order (lane 0 ends with combine(v0, v16), then with what
+/// lane 8 had, ...), so the result is bit for bit lane 0's on the GPU.
+Value warpTotal(OpBuilder &b, Location loc, Value lane,
+                function_ref<Value(Value)> shareOf, Operation *combine,
+                Value acc, Value other, scf::ParallelOp blocks, Type type) {
+  if (lane)
+    return butterfly(b, loc, shareOf(lane), combine, acc, other);
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  // The shares' buffer, outside the loops (the offload takes no allocation
+  // inside a kernel): the emulated loops run one iteration at a time.
+  Value shares;
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(blocks);
+    shares = memref::AllocOp::create(b, loc, MemRefType::get({kWarp}, type));
+    b.setInsertionPointAfter(blocks);
+    memref::DeallocOp::create(b, loc, shares);
+  }
+  auto lanes = scf::ForOp::create(b, loc, cst(0), cst(kWarp), cst(1));
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(lanes.getBody()->getTerminator());
+    Value l = lanes.getInductionVar();
+    memref::StoreOp::create(b, loc, shareOf(l), shares, ValueRange{l});
+  }
+  for (int64_t offset = kWarp / 2; offset >= 1; offset /= 2) {
+    auto step = scf::ForOp::create(b, loc, cst(0), cst(offset), cst(1));
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(step.getBody()->getTerminator());
+    Value l = step.getInductionVar();
+    Value partner = arith::AddIOp::create(b, loc, l, cst(offset));
+    Value mine = memref::LoadOp::create(b, loc, shares, ValueRange{l});
+    Value theirs = memref::LoadOp::create(b, loc, shares, ValueRange{partner});
+    memref::StoreOp::create(
+        b, loc, combineWith(b, combine, acc, other, mine, theirs), shares,
+        ValueRange{l});
+  }
+  return memref::LoadOp::create(b, loc, shares, ValueRange{cst(0)});
+}
+
+/// Runs `body(lane)` for the thread's lane, or emulated for each lane in
+/// turn.
+void forEachLane(OpBuilder &b, Location loc, Value lane,
+                 function_ref<void(Value)> body) {
+  if (lane)
+    return body(lane);
+  auto lanes = scf::ForOp::create(
+      b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+      arith::ConstantIndexOp::create(b, loc, kWarp),
+      arith::ConstantIndexOp::create(b, loc, 1));
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPoint(lanes.getBody()->getTerminator());
+  body(lanes.getInductionVar());
+}
+
+/// Lane 0's condition (true when emulated: one thread is the warp).
+Value isFirstLane(OpBuilder &b, Location loc, Value lane) {
+  if (!lane)
+    return arith::ConstantIntOp::create(b, loc, 1, 1);
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                               arith::ConstantIndexOp::create(b, loc, 0));
+}
+
+void rewrite(Reduction &red, bool emulate) {
   scf::ParallelOp p = red.loop;
   Location loc = p.getLoc();
   OpBuilder b(p);
   auto cst = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  WarpGrid grid = warpGrid(b, loc, red.outputs);
+  WarpGrid grid = warpGrid(b, loc, red.outputs, emulate);
   Value warpSize = grid.warpSize, lane = grid.lane, output = grid.output,
         inRange = grid.inRange;
   IRMapping outMap;
@@ -218,9 +290,9 @@ void rewrite(Reduction &red) {
 
   // Each lane's share: iterations lane, lane + 32, ... of the flattened
   // nest, reduced from the identity.
-  auto share = scf::IfOp::create(b, loc, TypeRange{type}, inRange,
-                                 /*withElseRegion=*/true);
-  {
+  auto shareOf = [&](Value lane) -> Value {
+    auto share = scf::IfOp::create(b, loc, TypeRange{type}, inRange,
+                                   /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&share.getThenRegion().front());
     IRMapping map = outMap;
@@ -242,16 +314,17 @@ void rewrite(Reduction &red) {
     b.setInsertionPointToStart(&share.getElseRegion().front());
     scf::YieldOp::create(b, loc,
                          Value(arith::ConstantOp::create(b, loc, red.identity)));
-  }
+    return share.getResult(0);
+  };
 
   // The warp's total: a butterfly, every lane ends with it.
-  Value total = butterfly(b, loc, share.getResult(0), red.combine, acc, other);
+  Value total = warpTotal(b, loc, lane, shareOf, red.combine, acc, other,
+                          grid.blocks, type);
 
   // Lane 0 folds in the output's old value (the nest's initial value) and
   // stores.
-  Value first = arith::AndIOp::create(
-      b, loc, inRange,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, cst(0)));
+  Value first =
+      arith::AndIOp::create(b, loc, inRange, isFirstLane(b, loc, lane));
   auto last = scf::IfOp::create(b, loc, TypeRange{}, first,
                                 /*withElseRegion=*/false);
   {
@@ -278,20 +351,19 @@ void rewrite(Reduction &red) {
 /// ... of every nest; a reduction's lane shares are combined by a
 /// butterfly, so every lane has the row's value, and later reads of the
 /// per-row buffer use it (lane 0 stores it for what comes after the loop).
-void rewriteRow(RowLoop &row) {
+void rewriteRow(RowLoop &row, bool emulate) {
   scf::ParallelOp p = row.loop;
   Location loc = p.getLoc();
   OpBuilder b(p);
   auto cst = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  WarpGrid grid = warpGrid(b, loc, row.rows);
+  WarpGrid grid = warpGrid(b, loc, row.rows, emulate);
   Value warpSize = grid.warpSize, lane = grid.lane, output = grid.output;
   // The row is the same for the whole warp: the shuffles inside the guard
   // run with every lane.
   Value inRange = grid.inRange;
-  Value isLane0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                        lane, cst(0));
+  Value isLane0 = isFirstLane(b, loc, lane);
   auto guard = scf::IfOp::create(b, loc, TypeRange{}, inRange,
                                  /*withElseRegion=*/false);
   b.setInsertionPointToStart(&guard.getThenRegion().front());
@@ -314,7 +386,7 @@ void rewriteRow(RowLoop &row) {
     b.clone(op, map);
   };
   // Iterations lane, lane + 32, ... of the flattened nest.
-  auto laneLoop = [&](RowNest &nest, ValueRange inits) {
+  auto laneLoop = [&](RowNest &nest, Value lane, ValueRange inits) {
     auto loop = scf::ForOp::create(b, loc, lane, cst(row.length), warpSize,
                                    inits);
     OpBuilder::InsertionGuard g(b);
@@ -355,20 +427,22 @@ void rewriteRow(RowLoop &row) {
     }
     Block *inner = nest->loops.back().getBody();
     if (!nest->combine) {
-      scf::ForOp loop = laneLoop(*nest, {});
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPoint(loop.getBody()->getTerminator());
-      for (Operation &o : inner->without_terminator())
-        cloneOp(o);
+      forEachLane(b, loc, lane, [&](Value l) {
+        scf::ForOp loop = laneLoop(*nest, l, {});
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(loop.getBody()->getTerminator());
+        for (Operation &o : inner->without_terminator())
+          cloneOp(o);
+      });
       continue;
     }
     Value acc = nest->loops.back().getRegionIterArg(0);
     Operation *combine = nest->combine;
     Value other = combine->getOperand(0) == acc ? combine->getOperand(1)
                                                 : combine->getOperand(0);
-    Value identity = arith::ConstantOp::create(b, loc, nest->identity);
-    scf::ForOp loop = laneLoop(*nest, ValueRange{identity});
-    {
+    auto shareOf = [&](Value l) -> Value {
+      Value identity = arith::ConstantOp::create(b, loc, nest->identity);
+      scf::ForOp loop = laneLoop(*nest, l, ValueRange{identity});
       // After the delinearization laneLoop put there (a loop with an
       // accumulator has no terminator yet).
       OpBuilder::InsertionGuard g(b);
@@ -377,8 +451,10 @@ void rewriteRow(RowLoop &row) {
       for (Operation &o : inner->without_terminator())
         cloneOp(o);
       scf::YieldOp::create(b, loc, map.lookup(combine->getResult(0)));
-    }
-    Value total = butterfly(b, loc, loop.getResult(0), combine, acc, other);
+      return loop.getResult(0);
+    };
+    Value total = warpTotal(b, loc, lane, shareOf, combine, acc, other,
+                            grid.blocks, nest->identity.getType());
     // The nest's start value folded in, as the sequential loop would.
     Value init = map.lookupOrDefault(nest->loops.front().getInitArgs()[0]);
     pendingResult = combineWith(b, combine, acc, other, init, total);
@@ -450,9 +526,9 @@ struct GpuMapReductionsPass
       return WalkResult::skip();
     });
     for (Reduction &red : found)
-      rewrite(red);
+      rewrite(red, emulate);
     for (RowLoop &row : rows)
-      rewriteRow(row);
+      rewriteRow(row, emulate);
   }
 };
 } // namespace
