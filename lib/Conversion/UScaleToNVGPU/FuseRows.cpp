@@ -165,18 +165,24 @@ struct GpuFuseRowsPass
       --first;
     while (last + 1 < ops.size() && joins(ops[last + 1]))
       ++last;
+    // The pieces, classified once, and where they stand in `ops`.
     SmallVector<size_t> pieces;
-    for (size_t i = first; i <= last; ++i)
-      if (!movable(ops[i]))
-        pieces.push_back(i);
+    SmallVector<Piece> classified;
+    size_t seedAt = 0;
+    for (size_t i = first; i <= last; ++i) {
+      if (movable(ops[i]))
+        continue;
+      if (i == at)
+        seedAt = pieces.size();
+      pieces.push_back(i);
+      classified.push_back(*fits(ops[i]));
+    }
     // The longest run of consecutive pieces (the seed among them) whose
     // fusion is a row loop: ends shrink until it is.
-    size_t seedAt = llvm::find(pieces, at) - pieces.begin();
     for (size_t s = 0; s <= seedAt; ++s)
       for (size_t e = pieces.size(); e > std::max(s + 1, seedAt); --e) {
-        SmallVector<Piece> run;
-        for (size_t i = s; i < e; ++i)
-          run.push_back(*fits(ops[pieces[i]]));
+        SmallVector<Piece> run(classified.begin() + s,
+                               classified.begin() + e);
         scf::ParallelOp fused = buildFused(run, rows, cols);
         if (!matchRowLoop(fused)) {
           // Gone with its bound constants.

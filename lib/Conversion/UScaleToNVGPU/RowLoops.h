@@ -179,7 +179,7 @@ inline std::optional<RowLoop> matchRowLoop(scf::ParallelOp p) {
     }
     row.nests.push_back(std::move(nest));
   }
-  if (row.nests.size() < 2 || !reduction || !row.nests.back().loops.size() ||
+  if (row.nests.size() < 2 || !reduction ||
       (row.nests.back().combine && !row.nests.back().store))
     return std::nullopt;
 
