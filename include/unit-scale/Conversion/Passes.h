@@ -126,6 +126,11 @@ struct UScaleLowerToGPUOptions
       llvm::cl::desc("With offload: the loops of a softmax or layer norm as "
                      "one kernel, a warp per row (uscale-gpu-fuse-rows)"),
       llvm::cl::init(false)};
+  Option<bool> tiledCasts{
+      *this, "tiled-casts",
+      llvm::cl::desc("uscale-nvgpu-instantiate's tiled-casts: the FP8 GEMM "
+                     "operands cast by the tiled kernel"),
+      llvm::cl::init(false)};
   Option<bool> contract{
       *this, "contract",
       llvm::cl::desc("With offload: fused multiply-adds in the loop kernels "

@@ -532,11 +532,17 @@ def NVGPUInstantiate : Pass<"uscale-nvgpu-instantiate", "::mlir::ModuleOp"> {
     With `device-operands` the host entries take their f32 operands in
     device memory and cast them in place (the whole step on the GPU);
     without, they copy them from host memory first (`--host-ops`).
+    With `tiled-casts` the host entries cast with the tiled kernel (a block
+    per 64 x 64 tile, 16-byte loads, transposes through shared memory)
+    instead of a thread per pair of bytes.
   }];
   let options = [
     Option<"deviceOperands", "device-operands", "bool", /*default=*/"false",
            "The GEMM operands are device memory: cast them in place instead "
-           "of copying them to the device first">
+           "of copying them to the device first">,
+    Option<"tiledCasts", "tiled-casts", "bool", /*default=*/"false",
+           "Cast the operands with the tiled kernel (fp8_cast.mlir.in's "
+           "@cast_tiled)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

@@ -2,7 +2,8 @@
 //
 // Defines the FP8 GEMM host entries that uscale-to-nvgpu declared, from the
 // kernel templates: the per-variant host entry, the GEMM kernel and its
-// host launcher (f32 output), and the cast kernel of each operand format.
+// host launcher (f32 output), and the cast kernels of each operand format
+// with their launcher.
 //
 //===----------------------------------------------------------------------===//
 #include "GemmMatch.h"
@@ -33,7 +34,7 @@ namespace {
 
 /// Replaces the declaration `decl` by its template instances.
 LogicalResult instantiate(ModuleOp module, func::FuncOp decl,
-                          bool deviceOperands) {
+                          bool deviceOperands, bool tiledCasts) {
   auto kernel = dyn_cast<DictionaryAttr>(decl->getAttr(kFp8GemmAttr));
   auto str = [&](StringRef key) -> StringRef {
     if (!kernel)
@@ -92,7 +93,8 @@ LogicalResult instantiate(ModuleOp module, func::FuncOp decl,
                               {"A_FMT", formatName(*fa).str()},
                               {"B_FMT", formatName(*fb).str()},
                               {"DEVICE_OPERANDS",
-                               deviceOperands ? "true" : "false"}},
+                               deviceOperands ? "true" : "false"},
+                              {"TILED_CASTS", tiledCasts ? "true" : "false"}},
                              loc);
 }
 
@@ -107,7 +109,7 @@ struct NVGPUInstantiatePass
       if (fn->hasAttr(kFp8GemmAttr))
         decls.push_back(fn);
     for (func::FuncOp decl : decls)
-      if (failed(instantiate(module, decl, deviceOperands)))
+      if (failed(instantiate(module, decl, deviceOperands, tiledCasts)))
         return signalPassFailure();
   }
 };

@@ -50,10 +50,13 @@ std::string lowerToGpuText(const mlir::uscale::UScaleLowerToGPUOptions &o) {
   // loop is a kernel, whose math the NVVM pipeline maps to libdevice), and
   // these passes must not reach into the kernels: convert-math-to-libm is a
   // module pass that would.
-  p += o.offload ? "uscale-nvgpu-instantiate{device-operands=true},"
-                   "func.func(convert-math-to-llvm),"
-                 : "uscale-nvgpu-instantiate,"
-                   "convert-math-to-llvm,convert-math-to-libm,";
+  p += llvm::formatv("uscale-nvgpu-instantiate{{device-operands={0} "
+                     "tiled-casts={1}},",
+                     o.offload ? "true" : "false",
+                     o.tiledCasts ? "true" : "false")
+           .str();
+  p += o.offload ? "func.func(convert-math-to-llvm),"
+                 : "convert-math-to-llvm,convert-math-to-libm,";
   p += llvm::formatv("gpu-lower-to-nvvm-pipeline{{cubin-chip={0} "
                      "cubin-features={1} opt-level=3 cubin-format={2}}",
                      o.chip.getValue(), o.features.getValue(),
