@@ -25,6 +25,7 @@ RUN="$ART/unit-scale-run"
 }
 read -r B T D H V < "$ART/block-dims.txt"
 mkdir -p "$LOG"
+rm -f "$LOG/block-variants.txt"
 status=0
 
 echo "--- unit-scale block (B=$B T=$T D=$D H=$H V=$V): $STEPS steps, --device gpu"
@@ -106,14 +107,27 @@ for lib in "$ART"/gpu/libblock_*.so "$ART/gpu/libblock.so"; do
   python3 -c "import sys; v, t = sys.argv[2], sys.argv[3]; print(f'variant {sys.argv[1]}: {float(v):.2f} ms' + (f', ratio {float(v) / float(t):.2f}x to PyTorch' if t else ''))" "$name" "$v" "$torch_ms"
   # The first 4 losses must match the default's to the printed digits
   # (same arithmetic up to fused multiply-adds).
-  paste -d' ' <(cut -d, -f2 "$LOG/block-gpu.csv" | sed -n 2,5p) \
+  agree=$(paste -d' ' <(cut -d, -f2 "$LOG/block-gpu.csv" | sed -n 2,5p) \
     <(cut -d, -f2 "$LOG/$name-variant.csv" | sed -n 2,5p) |
-    awk -v n="$name" '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-3 * ($1 < 0 ? -$1 : $1) + 1e-3) bad = 1 }
-      END { print "variant " n ": first losses " (bad ? "DIFFER from the default" : "agree with the default (1e-3)") }'
+    awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-3 * ($1 < 0 ? -$1 : $1) + 1e-3) bad = 1 }
+      END { print (NR == 4 && !bad) ? "yes" : "no" }')
+  if [[ $agree == yes ]]; then
+    echo "variant $name: first losses agree with the default (1e-3)"
+    echo "$v $name" >> "$LOG/block-variants.txt"
+  else
+    echo "variant $name: first losses DIFFER from the default (or missing)"
+  fi
 done
-# Where the time goes with both levers on (batched GEMMs, fused rows).
-if [[ -f "$ART/gpu/libblock_batched_rows.so" ]]; then
-  profile "$ART/gpu/libblock_batched_rows.so" "$ART/block_batched_rows-kernels.txt"
+# The fastest variant whose losses agree (the default, libblock, is among
+# them): the candidate for the next default.
+if [[ -s "$LOG/block-variants.txt" ]]; then
+  sort -g "$LOG/block-variants.txt" | head -1 |
+    awk '{ printf "variant fastest: %s at %.2f ms (of those whose first losses agree)\n", $2, $1 }'
+fi
+# Where the time goes with every lever on (batched GEMMs, fused rows,
+# tiled casts).
+if [[ -f "$ART/gpu/libblock_all.so" ]]; then
+  profile "$ART/gpu/libblock_all.so" "$ART/block_all-kernels.txt"
 fi
 echo "block status=$status"
 exit $status

@@ -24,8 +24,13 @@ output at these K), and after the first update the runs drift apart.
                                         attention's batched GEMMs too)
   The rows pairs (--gpu-fuse-rows: softmax and layer norm rows as one
   kernel, a warp per row) have the same bounds.
+  attn all: batched GEMMs, fused rows and tiled casts at once, against
+  the CPU with the same bounds.
   mlp128-gpu-isa vs mlp128-gpu: the same kernels, JIT-compiled from PTX
   instead of ptxas's cubin, should give the same numbers: 1e-6, 1e-5, 1e-4.
+  mlp128-gpu-tiled vs mlp128-gpu: the tiled cast kernel makes the same FP8
+  bytes as the pair kernel (the same cvt on the same values), so the same
+  bounds.
 """
 import argparse
 import csv
@@ -43,6 +48,8 @@ BOUNDS = {  # pair: (reference, candidate, step1, steps2-5, last10)
     "attn batched": ("attn-cpu", "attn-gpu-batched", 2e-3, 1e-2, 5e-2),
     "attn rows": ("attn-cpu", "attn-gpu-rows", 2e-3, 1e-2, 5e-2),
     "charlm rows": ("charlm-cpu", "charlm-gpu-rows", 2e-3, 1e-2, 5e-2),
+    "mlp128 tiled casts": ("mlp128-gpu", "mlp128-gpu-tiled", 1e-6, 1e-5, 1e-4),
+    "attn all": ("attn-cpu", "attn-gpu-all", 2e-3, 1e-2, 5e-2),
 }
 
 

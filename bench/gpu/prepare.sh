@@ -11,6 +11,9 @@
 #   <out>/lib/libuscale_cuda_runtime.so
 #   <out>/fp8_gemm_harness    bench/gpu/fp8_gemm_harness.cu built with nvcc
 #                             (GPU reference kernel included)
+#   <out>/cast_<f>_host.o     the FP8 cast template per format (both kernels
+#                             embedded, the launcher _mlir_ciface_uscale_fp8_cast_<f>)
+#   <out>/fp8_cast_harness    bench/gpu/fp8_cast_harness.cpp (C++)
 #   <out>/UScaleRuntimeTests  the runtime's gtests (GPU tests run there)
 #   <out>/<c>.cubin, <c>.launch  tuning candidates (bench/gpu/candidates),
 #                             listed in <out>/candidates.txt
@@ -61,6 +64,18 @@ for spec in "${VARIANTS[@]}"; do
     "$OUT/src/${v}_host.ll" -o "$OUT/${v}_host.o"
 done
 
+echo "== cast kernels (both formats)"
+CAST_TEMPLATE="$ROOT/lib/Conversion/UScaleToNVGPU/templates/fp8_cast.mlir.in"
+for spec in "e4m3 f8E4M3FN" "e5m2 f8E5M2"; do
+  read -r f elt <<<"$spec"
+  python3 "$ROOT/utils/instantiate-template.py" "$CAST_TEMPLATE" NAME="$f" \
+    ELT="$elt" -o "$OUT/src/cast_$f.mlir"
+  "$LLVM_BIN/mlir-opt" "$OUT/src/cast_$f.mlir" "$PIPE cubin-format=bin" \
+    | "$LLVM_BIN/mlir-translate" --mlir-to-llvmir -o "$OUT/src/cast_${f}_host.ll"
+  "$LLVM_BIN/llc" -O2 -filetype=obj -relocation-model=pic \
+    "$OUT/src/cast_${f}_host.ll" -o "$OUT/cast_${f}_host.o"
+done
+
 echo "== tuning candidates (bench/gpu/candidates)"
 "$ROOT/bench/gpu/candidates/build.sh" "$OUT" | tee "$OUT/candidates.log"
 tail -1 "$OUT/candidates.log" > "$OUT/candidates.txt"
@@ -77,6 +92,12 @@ echo "== harness (nvcc)"
   "$OUT"/*_host.o -L"$OUT/lib" -luscale_cuda_runtime \
   -Xlinker -rpath -Xlinker '$ORIGIN/lib' -o "$OUT/fp8_gemm_harness"
 
+echo "== cast harness (C++)"
+"$CXX" -std=c++17 -O2 -I"$ROOT/runtime/include" -I"$ROOT/include" \
+  "$ROOT/bench/gpu/fp8_cast_harness.cpp" "$ROOT/lib/Support/FP8.cpp" \
+  "$OUT"/cast_*_host.o -L"$OUT/lib" -luscale_cuda_runtime \
+  -Wl,-rpath,'$ORIGIN/lib' -o "$OUT/fp8_cast_harness"
+
 echo "== runtime gtests"
 CUDA_INC=()
 [[ -f /usr/local/cuda/include/cuda.h ]] && CUDA_INC=(-I/usr/local/cuda/include)
@@ -90,6 +111,7 @@ TESTS=("$ROOT"/unittests/Runtime/Runtime*Test.cpp)
 
 echo "== local smoke run (no GPU here: expect argument checks to pass, GPU skipped)"
 "$OUT/fp8_gemm_harness" check --sizes 128x128x128 2>&1 | tail -2
+"$OUT/fp8_cast_harness" check 2>&1 | tail -2
 "$OUT/UScaleRuntimeTests" --gtest_brief=1 2>&1 | tail -1
 
 {
@@ -100,7 +122,7 @@ echo "== local smoke run (no GPU here: expect argument checks to pass, GPU skipp
   echo "ptxas: $("$CUDA_BIN/ptxas" --version | tail -1)"
   echo "nvcc: $("$CUDA_BIN/nvcc" --version | tail -1)"
   echo "cxx: $("$CXX" --version | head -1)"
-  (cd "$OUT" && sha256sum ./*.ptx ./*.cubin ./*.o fp8_gemm_harness UScaleRuntimeTests lib/*.so)
+  (cd "$OUT" && sha256sum ./*.ptx ./*.cubin ./*.o fp8_gemm_harness fp8_cast_harness UScaleRuntimeTests lib/*.so)
 } > "$OUT/MANIFEST.txt"
 du -sh "$OUT"
 echo "prepared $OUT"

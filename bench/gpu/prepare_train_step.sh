@@ -21,8 +21,9 @@
 #                                   <out>/block-dims.txt; libblock_*.so: the
 #                                   same with --gpu-contract (and an 8x8
 #                                   --gpu-tile), --gpu-batched-gemm,
-#                                   --gpu-fuse-rows or both, timed beside
-#                                   it;
+#                                   --gpu-fuse-rows or both,
+#                                   --gpu-tiled-casts, or all three, timed
+#                                   beside it;
 #                                   <out>/block-kernels.txt: what each of
 #                                   its kernels is (kernel_table.py)
 #   <out>/fortunes.txt              the char-LM's text (bench/charlm)
@@ -38,8 +39,8 @@
 # and attn (gen_block.py, 2 x 256 tokens, width 256, 2 heads of 128: with
 # --gpu-batched-gemm every GEMM of its step on the FP8 kernels, attention's
 # batched ones included, as libattn_batched.so; with --gpu-fuse-rows as
-# libattn_rows.so, and the char LM so as libcharlm_rows.so), all
-# unit-scaled, FP8, Adam.
+# libattn_rows.so, and the char LM so as libcharlm_rows.so; with all three
+# opt-in levers as libattn_all.so), all unit-scaled, FP8, Adam.
 #
 # Usage: bench/gpu/prepare_train_step.sh [OUT_DIR]  (default:
 # device-carry/train-step, git-ignored). USCALE_BUILD_DIR: the build with
@@ -77,6 +78,11 @@ COMMON=(--unit-scale --fp8 --optimizer adam)
 "$COMPILE" "$MLP" -o "$OUT/cpu" --name mlp128 "${COMMON[@]}" --lr 0.001
 "$COMPILE" "$MLP" -o "$OUT/gpu" --name mlp128 "${COMMON[@]}" --lr 0.001 \
   --device gpu --gpu-format bin
+# Its casts by the tiled kernel (--gpu-tiled-casts): the same FP8 operands,
+# so the same numbers as libmlp128.so (train_step_check.sh's "mlp128 tiled
+# casts" pair).
+"$COMPILE" "$MLP" -o "$OUT/gpu" --name mlp128_tiled "${COMMON[@]}" --lr 0.001 \
+  --device gpu --gpu-format bin --gpu-tiled-casts
 "$COMPILE" "$MLP" -o "$OUT/gpu-isa" --name mlp128 "${COMMON[@]}" --lr 0.001 \
   --device gpu --gpu-format isa
 "$COMPILE" "$MLP" -o "$OUT/gpu-hostops" --name mlp128 "${COMMON[@]}" --lr 0.001 \
@@ -106,6 +112,11 @@ python3 "$ROOT/bench/gpu/gen_block.py" "$OUT/attn.json" --batch 2 --seq 256 \
 # Its softmax and layer norms as row loops, a warp per row (--gpu-fuse-rows).
 "$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_rows "${COMMON[@]}" \
   --lr 0.001 --device gpu --gpu-format bin --gpu-fuse-rows 2> /dev/null
+# Every opt-in lever at once (batched GEMMs, fused rows, tiled casts): what
+# the defaults become if the device run says so.
+"$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_all "${COMMON[@]}" \
+  --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm --gpu-fuse-rows \
+  --gpu-tiled-casts 2> /dev/null
 rm -f "$OUT/attn.json"
 # The transformer-block benchmark (block_step_bench.sh): GPU only, its
 # step is about 0.3 TFLOP, too much for this machine's CPU.
@@ -158,8 +169,15 @@ head -1 "$OUT/block-kernels.txt"
 "$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_batched_rows \
   "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
   --gpu-fuse-rows 2> /dev/null
-kernel_table block_batched_rows batched-gemms=true fuse-rows=true
-head -1 "$OUT/block_batched_rows-kernels.txt"
+# The FP8 operands cast by the tiled kernel; and every lever at once.
+"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_tiled \
+  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-tiled-casts \
+  2> /dev/null
+"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_all \
+  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
+  --gpu-fuse-rows --gpu-tiled-casts 2> /dev/null
+kernel_table block_all batched-gemms=true fuse-rows=true tiled-casts=true
+head -1 "$OUT/block_all-kernels.txt"
 rm -f "$OUT/block.json"
 # Each library finds the runtime through its $ORIGIN rpath (the build
 # folder in its rpath does not exist there): gpu-isa gets its own copy.

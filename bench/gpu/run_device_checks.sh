@@ -14,6 +14,9 @@
 #      direct launches, against CPU (double) and GPU references, and of the
 #      batched entry points (BATCHED_SIZES) against the CPU; then of the
 #      tuning candidates (bench/gpu/candidates, direct launches)
+#   3b. the FP8 cast kernels (pair-per-thread and tiled), every byte
+#      against the CPU's rounding, then timed side by side
+#      (fp8_cast_harness)
 #   4. timing of the generated kernels and the candidates (CUDA events,
 #      median)
 #   5. torch._scaled_mm (cuBLASLt FP8) and bf16 matmul at the same sizes
@@ -98,6 +101,17 @@ if [[ -n "$CANDIDATES" ]]; then
   # A failing candidate is a finding, not a failure of the shipped kernels.
 fi
 
+step "3b. FP8 cast kernels: every byte, then timed"
+if [[ -x "$ART/fp8_cast_harness" ]]; then
+  timed 60 "$LOG/casts.txt" "$ART/fp8_cast_harness" check --big
+  ((rc == 0)) || status=1
+  grep -q "^SKIP" "$LOG/casts.txt" && status=1
+  timed 40 "$LOG/casts-bench.txt" "$ART/fp8_cast_harness" bench
+  ((rc == 0)) || status=1
+else
+  echo "not prepared (bench/gpu/prepare.sh): skipped" | tee "$LOG/casts.txt"
+fi
+
 step "4. generated kernels and candidates, timed ($BENCH_SIZES)"
 timed 120 "$LOG/bench.txt" "$HARNESS" bench --cubin-dir "$ART" \
   ${CANDIDATES:+--candidates "$CANDIDATES"} --sizes "$BENCH_SIZES" --iters 50 --warmup 10
@@ -132,6 +146,12 @@ python3 bench/gpu/summarize.py "$LOG/check.txt" "$LOG/bench.txt" "$LOG/torch.txt
 if [[ -f "$TRAIN_LOG/compare.md" ]]; then
   { echo; echo "## Train steps (GPU vs CPU library)"; echo
     cat "$TRAIN_LOG/compare.md"; } >> "$LOG/summary.md"
+fi
+if [[ -f "$LOG/casts.txt" ]]; then
+  { echo; echo "## FP8 casts"; echo
+    grep -E "^SUMMARY" "$LOG/casts.txt" | sed 's/^/check: /'
+    grep -E "result=FAIL" "$LOG/casts.txt"
+    grep -E "^BENCH" "$LOG/casts-bench.txt" 2>/dev/null; } >> "$LOG/summary.md"
 fi
 if grep -q "^block step:" "$LOG/block.txt" 2>/dev/null; then
   { echo; echo "## Transformer-block train step"; echo

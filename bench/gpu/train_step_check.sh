@@ -61,6 +61,7 @@ run() {
 run mlp128-cpu "$ART/cpu/libmlp128.so" cpu
 run mlp128-gpu "$ART/gpu/libmlp128.so" gpu
 run mlp128-gpu-isa "$ART/gpu-isa/libmlp128.so" gpu
+run mlp128-gpu-tiled "$ART/gpu/libmlp128_tiled.so" gpu
 run mlp128-gpu-hostops "$ART/gpu-hostops/libmlp128.so" gpu
 TEXT=(--text "$ART/fortunes.txt")
 run charlm-cpu "$ART/cpu/libcharlm.so" cpu "${TEXT[@]}"
@@ -71,6 +72,7 @@ run attn-cpu "$ART/cpu/libattn.so" cpu
 run attn-gpu "$ART/gpu/libattn.so" gpu
 run attn-gpu-batched "$ART/gpu/libattn_batched.so" gpu
 run attn-gpu-rows "$ART/gpu/libattn_rows.so" gpu
+run attn-gpu-all "$ART/gpu/libattn_all.so" gpu
 
 echo "--- loss curves and step times"
 python3 "$ROOT/bench/gpu/compare_losses.py" --dir "$LOG" 2>&1 | tee "$LOG/compare.md"
