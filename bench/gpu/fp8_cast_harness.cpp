@@ -261,11 +261,14 @@ bool gpuUsable(const char *what) {
   return true;
 }
 
-/// Runs one cast on the GPU and compares every byte.
+/// Runs one cast on the GPU and compares every byte. With `misalign` the
+/// source starts 4 bytes into its block (the launcher must then use the
+/// pair kernel even when asked for the tiled one).
 void checkOne(void *stream, const Format &f, bool tiled, const Shape &s,
-              uint64_t seed) {
+              uint64_t seed, bool misalign = false) {
   std::vector<float> src = randomInput(s.srcSize(), seed);
-  void *dSrc = mgpuMemAlloc(src.size() * sizeof(float), stream, false);
+  void *dBlock = mgpuMemAlloc((src.size() + 1) * sizeof(float), stream, false);
+  void *dSrc = dBlock && misalign ? static_cast<float *>(dBlock) + 1 : dBlock;
   void *dDst = mgpuMemAlloc(s.dstSize(), stream, false);
   bool ok = dSrc && dDst;
   int32_t status = -1;
@@ -284,15 +287,16 @@ void checkOne(void *stream, const Format &f, bool tiled, const Shape &s,
     d = compare(s, f, src, dst);
     ok = ok && d.wrong == 0;
   }
-  std::printf("CHECK format=%s kernel=%s %s status=%d wrong=%zu",
-              f.name, kernelName(tiled), describe(s).c_str(), status, d.wrong);
+  std::printf("CHECK format=%s kernel=%s %s%s status=%d wrong=%zu", f.name,
+              kernelName(tiled), describe(s).c_str(),
+              misalign ? " src=misaligned" : "", status, d.wrong);
   if (d.wrong)
     std::printf(" first=(%lld,%lld) got=0x%02x want=0x%02x",
                 (long long)d.firstRow, (long long)d.firstCol, d.got, d.want);
   std::printf(" result=%s\n", ok ? "PASS" : "FAIL");
   report(ok);
-  if (dSrc)
-    mgpuMemFree(dSrc, stream);
+  if (dBlock)
+    mgpuMemFree(dBlock, stream);
   if (dDst)
     mgpuMemFree(dDst, stream);
 }
@@ -315,6 +319,9 @@ void runCheck(bool big) {
     for (bool tiled : {false, true})
       for (const Shape &s : shapes)
         checkOne(stream, f, tiled, s, seed++);
+  // A source 4 bytes off 16-byte alignment: the pair kernel, right.
+  checkOne(stream, kFormats[0], true, {2, 1, 64, 128, true}, seed++, true);
+  checkOne(stream, kFormats[1], true, {2, 1, 64, 128, false}, seed++, true);
   if (big) {
     // Past the grid's 65535 rows: the pair kernel's y loop, and the tiled
     // kernel's (65535 tiles of 64 rows).
