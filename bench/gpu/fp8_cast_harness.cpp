@@ -27,6 +27,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "memref_desc.h"
 #include "uscale-runtime/CudaRuntime.h"
 #include "unit-scale/Support/FP8.h"
 
@@ -39,20 +40,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-namespace {
-struct Desc2 {
-  void *allocated;
-  void *aligned;
-  int64_t offset;
-  int64_t sizes[2];
-  int64_t strides[2];
-};
-
-Desc2 makeDesc(void *ptr, int64_t rows, int64_t cols) {
-  return Desc2{ptr, ptr, 0, {rows, cols}, {cols, 1}};
-}
-} // namespace
 
 // The launchers (llvm.emit_c_interface): status 0, 1 (sizes or counts the
 // kernel cannot take), 2 (src is not the matrices' grid).

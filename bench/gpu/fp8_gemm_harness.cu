@@ -37,6 +37,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "memref_desc.h"
 #include "uscale-runtime/CudaRuntime.h"
 #include "unit-scale/Support/FP8.h"
 
@@ -50,22 +51,6 @@
 #include <fstream>
 #include <string>
 #include <vector>
-
-namespace {
-
-struct Desc2 {
-  void *allocated;
-  void *aligned;
-  int64_t offset;
-  int64_t sizes[2];
-  int64_t strides[2];
-};
-
-Desc2 makeDesc(void *ptr, int64_t rows, int64_t cols) {
-  return Desc2{ptr, ptr, 0, {rows, cols}, {cols, 1}};
-}
-
-} // namespace
 
 // The generated host entry points (llvm.emit_c_interface).
 extern "C" int32_t _mlir_ciface_uscale_fp8_gemm_fwd(Desc2 *, Desc2 *, Desc2 *,
