@@ -22,8 +22,9 @@
 #                                   same with --gpu-contract (and an 8x8
 #                                   --gpu-tile), --gpu-batched-gemm,
 #                                   --gpu-fuse-rows or both,
-#                                   --gpu-tiled-casts, or all three, timed
-#                                   beside it;
+#                                   --gpu-tiled-casts, or all three (and
+#                                   with --gpu-lane-unroll 8), and with
+#                                   --gpu-lane-unroll 1, timed beside it;
 #                                   <out>/block-kernels.txt: what each of
 #                                   its kernels is (kernel_table.py)
 #   <out>/fortunes.txt              the char-LM's text (bench/charlm)
@@ -176,6 +177,14 @@ head -1 "$OUT/block-kernels.txt"
 "$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_all \
   "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
   --gpu-fuse-rows --gpu-tiled-casts 2> /dev/null
+# The warp lanes' loops one iteration per trip (the default before
+# session 8) and eight, against the default four.
+"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_unroll1 \
+  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-lane-unroll 1 \
+  2> /dev/null
+"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_all_unroll8 \
+  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
+  --gpu-fuse-rows --gpu-tiled-casts --gpu-lane-unroll 8 2> /dev/null
 kernel_table block_all batched-gemms=true fuse-rows=true tiled-casts=true
 head -1 "$OUT/block_all-kernels.txt"
 rm -f "$OUT/block.json"

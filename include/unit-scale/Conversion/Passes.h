@@ -56,6 +56,12 @@ struct UScaleLowerToLLVMOptions
                      "each warp a thread running its lanes in turn (sums "
                      "in the GPU's tree order, not the CPU's)"),
       llvm::cl::init(false)};
+  Option<int64_t> laneUnroll{
+      *this, "lane-unroll",
+      llvm::cl::desc("With emulate-warps: uscale-gpu-map-reductions's "
+                     "lane-unroll, as uscale-lower-to-gpu{lane-unroll} "
+                     "runs it"),
+      llvm::cl::init(4)};
 };
 
 /// Appends uscale-to-linalg, bufferization and the lowering to the LLVM
@@ -126,6 +132,12 @@ struct UScaleLowerToGPUOptions
       llvm::cl::desc("With offload: the loops of a softmax or layer norm as "
                      "one kernel, a warp per row (uscale-gpu-fuse-rows)"),
       llvm::cl::init(false)};
+  Option<int64_t> laneUnroll{
+      *this, "lane-unroll",
+      llvm::cl::desc("With offload: uscale-gpu-map-reductions's lane-unroll "
+                     "(iterations per trip of a warp lane's loop, loads "
+                     "first)"),
+      llvm::cl::init(4)};
   Option<bool> tiledCasts{
       *this, "tiled-casts",
       llvm::cl::desc("uscale-nvgpu-instantiate's tiled-casts: the FP8 GEMM "

@@ -304,6 +304,16 @@ def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp">
     emulated offload with `emulate-warps`) each warp is one thread that
     runs its lanes in turn and combines their shares in the butterfly's
     tree, so the CPU computes what lane 0 does on the GPU.
+
+    A lane's loop runs `lane-unroll` iterations per trip (fewer where that
+    does not divide the lane's share evenly): the trip's loads and
+    arithmetic first, then its combines (a reduction) or stores (an
+    elementwise nest of a row loop) in iteration order. Each thread then
+    has that many loads in flight instead of one: a warp per output leaves
+    few threads per SM (2048 warps for a layer norm's rows), and an
+    in-order core stalls at the first use of each load. The results are
+    the same bit for bit; a body whose combine result has another use, or
+    that reads memory after a store, keeps one iteration per trip.
   }];
   let options = [
     Option<"maxOutputs", "max-outputs", "int64_t", /*default=*/"65536",
@@ -311,6 +321,10 @@ def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp">
            "one thread per output already fills the GPU)">,
     Option<"minLength", "min-length", "int64_t", /*default=*/"64",
            "Map to warps only reductions of at least this many iterations">,
+    Option<"laneUnroll", "lane-unroll", "int64_t", /*default=*/"4",
+           "Iterations per trip of a lane's loop (the largest power of two "
+           "up to this dividing a lane's share): their loads first, so "
+           "that many are in flight per thread; 1: one at a time">,
     Option<"emulate", "emulate", "bool", /*default=*/"false",
            "For the CPU check of the offload: a thread per warp running "
            "its lanes in turn, the butterfly as the same tree over a "

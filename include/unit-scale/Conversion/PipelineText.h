@@ -69,19 +69,22 @@ inline std::string offloadLoopsText(int64_t blockSize, bool emulate,
                                     int64_t tileRows = 4,
                                     int64_t tileCols = 4,
                                     bool fuseRows = false,
-                                    bool emulateWarps = false) {
+                                    bool emulateWarps = false,
+                                    int64_t laneUnroll = 4) {
   std::string tile = "uscale-gpu-register-tile{rows=" +
                      std::to_string(tileRows) +
                      " cols=" + std::to_string(tileCols) +
                      (emulate ? " min-threads=1}" : "}");
+  std::string unroll = "lane-unroll=" + std::to_string(laneUnroll);
   return std::string("func.func(uscale-gpu-loop-order,"
                      "convert-linalg-to-parallel-loops,"
                      "uscale-promote-accumulators,uscale-fold-fills,"
                      "uscale-gpu-atomic-accumulate,") +
          (fuseRows ? "uscale-gpu-fuse-rows," : "") +
-         (!emulate ? "uscale-gpu-map-reductions," + tile
-          : emulateWarps ? "uscale-gpu-map-reductions{emulate=true}," + tile
-                         : tile) +
+         (!emulate ? "uscale-gpu-map-reductions{" + unroll + "}," + tile
+          : emulateWarps
+              ? "uscale-gpu-map-reductions{emulate=true " + unroll + "}," + tile
+              : tile) +
          ",uscale-gpu-merge-loops)," +
          "uscale-offload-to-gpu{block-size=" +
          std::to_string(blockSize) + (emulate ? " emulate=true}," : "},");

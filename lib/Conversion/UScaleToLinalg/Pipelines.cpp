@@ -14,7 +14,8 @@ namespace {
 // The shared front (bufferizedLoweringText), then loops and LLVM
 // (vector.print too, which the execution tests use).
 std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload,
-                            bool fuseRows, bool emulateWarps) {
+                            bool fuseRows, bool emulateWarps,
+                            int64_t laneUnroll) {
   gemmCalls &= !emulateOffload;
   std::string p = mlir::uscale::bufferizedLoweringText(
       /*cpuGemms=*/gemmCalls, /*cpuLoopOrder=*/!gemmCalls && !emulateOffload,
@@ -25,7 +26,8 @@ std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload,
                                                        /*tileRows=*/4,
                                                        /*tileCols=*/4,
                                                        fuseRows,
-                                                       emulateWarps)
+                                                       emulateWarps,
+                                                       laneUnroll)
                       : "convert-linalg-to-loops,";
   p += "convert-scf-to-cf,expand-strided-metadata,"
        "lower-affine,convert-vector-to-llvm,finalize-memref-to-llvm,"
@@ -41,7 +43,8 @@ void mlir::uscale::buildUScaleLowerToLLVMPipeline(
   if (failed(parsePassPipeline(lowerToLLVMText(options.aot, options.gemmCalls,
                                                options.emulateOffload,
                                                options.fuseRows,
-                                               options.emulateWarps),
+                                               options.emulateWarps,
+                                               options.laneUnroll),
                                pm, llvm::errs())))
     llvm::report_fatal_error("uscale-lower-to-llvm: bad pipeline text");
 }

@@ -138,6 +138,146 @@ int64_t warpsPerBlock(int64_t outputs) {
   return warps;
 }
 
+/// Iterations of a lane's loop per trip: the largest power of two up to
+/// `maxUnroll` that divides a lane's share (`length` / 32 iterations), so
+/// that no iteration needs a guard.
+int64_t iterationsPerTrip(int64_t length, int64_t maxUnroll) {
+  int64_t u = 1;
+  while (u * 2 <= maxUnroll && length % (kWarp * u * 2) == 0)
+    u *= 2;
+  return u;
+}
+
+/// Whether a reduction body's iterations can be cloned with their combines
+/// deferred to the end of the trip: the combine's result is only yielded
+/// (its accumulator has no other use: combineOf).
+bool combineDeferrable(Operation *combine) {
+  return combine->getResult(0).hasOneUse();
+}
+
+/// Whether an elementwise body's iterations can be cloned with their
+/// stores deferred to the end of the trip: nothing reads memory after the
+/// first store, and nothing but loads and stores touches it. (Iterations
+/// write distinct elements: the row loop's and the reduction's contracts.)
+bool storesDeferrable(Block *inner) {
+  bool stored = false;
+  for (Operation &op : inner->without_terminator()) {
+    if (isa<memref::StoreOp>(op)) {
+      stored = true;
+      continue;
+    }
+    if (isa<memref::LoadOp>(op)) {
+      if (stored)
+        return false;
+      continue;
+    }
+    if (!isMemoryEffectFree(&op))
+      return false;
+  }
+  return true;
+}
+
+/// The lane's loop over iterations lane, lane + 32, ... of a flattened
+/// nest of `length` iterations (`dims`, induction variables `ivs`),
+/// `unroll` of them per trip, carrying `inits`. `iteration(loop, k, map)` clones
+/// iteration k of the trip at the builder's insertion point with the
+/// nest's induction variables mapped in `map` (a copy of `outer`), in
+/// order k = 0, 1, ...; then `finish(maps)` ends the trip (the deferred
+/// stores or combines, the yield). With more iterations per trip each
+/// thread has that many loads in flight instead of one (an in-order core
+/// stalls at the first use of a load).
+scf::ForOp laneLoop(OpBuilder &b, Location loc, Value lane, int64_t length,
+                    int64_t unroll, ArrayRef<StaticDim> dims, ValueRange ivs,
+                    ValueRange inits, const IRMapping &outer,
+                    function_ref<void(scf::ForOp, int64_t, IRMapping &)>
+                        iteration,
+                    function_ref<void(scf::ForOp, MutableArrayRef<IRMapping>)>
+                        finish) {
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto loop = scf::ForOp::create(b, loc, lane, cst(length),
+                                 cst(kWarp * unroll), inits);
+  OpBuilder::InsertionGuard g(b);
+  // A loop without results has its yield already; one with them gets it
+  // from `finish`.
+  if (inits.empty())
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+  else
+    b.setInsertionPointToEnd(loop.getBody());
+  SmallVector<IRMapping> maps;
+  for (int64_t k = 0; k < unroll; ++k) {
+    maps.push_back(outer);
+    Value iv = loop.getInductionVar();
+    if (k > 0)
+      iv = arith::AddIOp::create(b, loc, iv, cst(kWarp * k));
+    delinearize(b, loc, iv, dims, ivs, maps.back());
+    iteration(loop, k, maps.back());
+  }
+  finish(loop, maps);
+  return loop;
+}
+
+/// A lane's share of a reduction: iterations lane, lane + 32, ... of its
+/// innermost body `inner` (which combines `acc` with `other` by `combine`),
+/// reduced from `identity`, each op cloned by `cloneOp`. Several per trip
+/// where the combine can wait: the trip's values first (their loads in
+/// flight together), then their combines in iteration order, so the result
+/// is bit for bit the one-at-a-time loop's.
+scf::ForOp shareLoop(OpBuilder &b, Location loc, Value lane, int64_t length,
+                     int64_t maxUnroll, ArrayRef<StaticDim> dims,
+                     ValueRange ivs, Value identity, const IRMapping &outer,
+                     Block *inner, Operation *combine, Value acc, Value other,
+                     function_ref<void(Operation &, IRMapping &)> cloneOp) {
+  bool defer = combineDeferrable(combine);
+  int64_t unroll = defer ? iterationsPerTrip(length, maxUnroll) : 1;
+  return laneLoop(
+      b, loc, lane, length, unroll, dims, ivs, ValueRange{identity}, outer,
+      [&](scf::ForOp loop, int64_t, IRMapping &m) {
+        m.map(acc, loop.getRegionIterArg(0));
+        for (Operation &op : inner->without_terminator())
+          if (!defer || &op != combine)
+            cloneOp(op, m);
+      },
+      [&](scf::ForOp loop, MutableArrayRef<IRMapping> maps) {
+        Value running = maps.front().lookup(combine->getResult(0));
+        if (defer) {
+          running = loop.getRegionIterArg(0);
+          for (IRMapping &m : maps)
+            running = combineWith(b, combine, acc, other, running,
+                                  m.lookupOrDefault(other));
+        }
+        scf::YieldOp::create(b, loc, running);
+      });
+}
+
+/// An elementwise nest's iterations lane, lane + 32, ... (its innermost
+/// body `inner`, each op cloned by `cloneOp`). Several per trip where the
+/// stores can wait: the trip's loads and arithmetic first, then its stores
+/// in iteration order.
+void elementwiseLoop(OpBuilder &b, Location loc, Value lane, int64_t length,
+                     int64_t maxUnroll, ArrayRef<StaticDim> dims,
+                     ValueRange ivs, const IRMapping &outer, Block *inner,
+                     function_ref<void(Operation &, IRMapping &)> cloneOp) {
+  bool defer = storesDeferrable(inner);
+  int64_t unroll = defer ? iterationsPerTrip(length, maxUnroll) : 1;
+  laneLoop(
+      b, loc, lane, length, unroll, dims, ivs, ValueRange{}, outer,
+      [&](scf::ForOp, int64_t, IRMapping &m) {
+        for (Operation &op : inner->without_terminator())
+          if (!defer || !isa<memref::StoreOp>(op))
+            cloneOp(op, m);
+      },
+      [&](scf::ForOp, MutableArrayRef<IRMapping> maps) {
+        if (!defer)
+          return;
+        for (IRMapping &m : maps)
+          for (Operation &op : inner->without_terminator())
+            if (isa<memref::StoreOp>(op))
+              cloneOp(op, m);
+      });
+}
+
 /// Blocks of warps, one warp per output (`outputs` of them), built at
 /// `b`'s insertion point, which it leaves inside the threads loop.
 struct WarpGrid {
@@ -261,16 +401,12 @@ Value isFirstLane(OpBuilder &b, Location loc, Value lane) {
                                arith::ConstantIndexOp::create(b, loc, 0));
 }
 
-void rewrite(Reduction &red, bool emulate) {
+void rewrite(Reduction &red, bool emulate, int64_t maxUnroll) {
   scf::ParallelOp p = red.loop;
   Location loc = p.getLoc();
   OpBuilder b(p);
-  auto cst = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
   WarpGrid grid = warpGrid(b, loc, red.outputs, emulate);
-  Value warpSize = grid.warpSize, lane = grid.lane, output = grid.output,
-        inRange = grid.inRange;
+  Value lane = grid.lane, output = grid.output, inRange = grid.inRange;
   IRMapping outMap;
   delinearize(b, loc, output, red.outputDims, p.getInductionVars(), outMap);
   // The body's reads before the reduction, for the lane's share and again
@@ -298,17 +434,15 @@ void rewrite(Reduction &red, bool emulate) {
     IRMapping map = outMap;
     cloneReads(map);
     Value identity = arith::ConstantOp::create(b, loc, red.identity);
-    auto loop = scf::ForOp::create(b, loc, lane, cst(red.length), warpSize,
-                                   ValueRange{identity});
-    b.setInsertionPointToStart(loop.getBody());
     SmallVector<Value> nestIvs;
     for (scf::ForOp f : red.nest)
       nestIvs.push_back(f.getInductionVar());
-    delinearize(b, loc, loop.getInductionVar(), red.nestDims, nestIvs, map);
-    map.map(acc, loop.getRegionIterArg(0));
-    for (Operation &op : red.nest.back().getBody()->without_terminator())
-      b.clone(op, map);
-    scf::YieldOp::create(b, loc, map.lookup(red.combine->getResult(0)));
+    scf::ForOp loop = shareLoop(b, loc, lane, red.length, maxUnroll,
+                                red.nestDims, nestIvs, identity, map,
+                                red.nest.back().getBody(), red.combine, acc,
+                                other, [&](Operation &op, IRMapping &m) {
+                                  b.clone(op, m);
+                                });
     b.setInsertionPointAfter(loop);
     scf::YieldOp::create(b, loc, loop.getResult(0));
     b.setInsertionPointToStart(&share.getElseRegion().front());
@@ -351,15 +485,12 @@ void rewrite(Reduction &red, bool emulate) {
 /// ... of every nest; a reduction's lane shares are combined by a
 /// butterfly, so every lane has the row's value, and later reads of the
 /// per-row buffer use it (lane 0 stores it for what comes after the loop).
-void rewriteRow(RowLoop &row, bool emulate) {
+void rewriteRow(RowLoop &row, bool emulate, int64_t maxUnroll) {
   scf::ParallelOp p = row.loop;
   Location loc = p.getLoc();
   OpBuilder b(p);
-  auto cst = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
   WarpGrid grid = warpGrid(b, loc, row.rows, emulate);
-  Value warpSize = grid.warpSize, lane = grid.lane, output = grid.output;
+  Value lane = grid.lane, output = grid.output;
   // The row is the same for the whole warp: the shuffles inside the guard
   // run with every lane.
   Value inRange = grid.inRange;
@@ -371,31 +502,25 @@ void rewriteRow(RowLoop &row, bool emulate) {
   delinearize(b, loc, output, row.rowDims, p.getInductionVars(), map);
   // Per-row results, by the buffer and row they were stored to.
   SmallVector<std::tuple<Value, SmallVector<Value>, Value>> results;
-  auto cloneOp = [&](Operation &op) {
+  auto cloneOp = [&](Operation &op, IRMapping &m) {
     if (auto load = dyn_cast<memref::LoadOp>(&op)) {
-      Value memref = map.lookupOrDefault(load.getMemRef());
+      Value memref = m.lookupOrDefault(load.getMemRef());
       SmallVector<Value> indices;
       for (Value i : load.getIndices())
-        indices.push_back(map.lookupOrDefault(i));
-      for (auto &[m, idx, value] : results)
-        if (m == memref && idx == indices) {
-          map.map(load.getResult(), value);
+        indices.push_back(m.lookupOrDefault(i));
+      for (auto &[buf, idx, value] : results)
+        if (buf == memref && idx == indices) {
+          m.map(load.getResult(), value);
           return;
         }
     }
-    b.clone(op, map);
+    b.clone(op, m);
   };
-  // Iterations lane, lane + 32, ... of the flattened nest.
-  auto laneLoop = [&](RowNest &nest, Value lane, ValueRange inits) {
-    auto loop = scf::ForOp::create(b, loc, lane, cst(row.length), warpSize,
-                                   inits);
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(loop.getBody());
+  auto nestIvs = [](RowNest &nest) {
     SmallVector<Value> ivs;
     for (scf::ForOp f : nest.loops)
       ivs.push_back(f.getInductionVar());
-    delinearize(b, loc, loop.getInductionVar(), row.colDims, ivs, map);
-    return loop;
+    return ivs;
   };
   RowNest *pending = nullptr; // a reduction whose store comes next
   Value pendingResult;
@@ -422,17 +547,14 @@ void rewriteRow(RowLoop &row, bool emulate) {
       if (n.loops.front().getOperation() == &op)
         nest = &n;
     if (!nest) {
-      cloneOp(op);
+      cloneOp(op, map);
       continue;
     }
     Block *inner = nest->loops.back().getBody();
     if (!nest->combine) {
       forEachLane(b, loc, lane, [&](Value l) {
-        scf::ForOp loop = laneLoop(*nest, l, {});
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPoint(loop.getBody()->getTerminator());
-        for (Operation &o : inner->without_terminator())
-          cloneOp(o);
+        elementwiseLoop(b, loc, l, row.length, maxUnroll, row.colDims,
+                        nestIvs(*nest), map, inner, cloneOp);
       });
       continue;
     }
@@ -442,16 +564,10 @@ void rewriteRow(RowLoop &row, bool emulate) {
                                                 : combine->getOperand(0);
     auto shareOf = [&](Value l) -> Value {
       Value identity = arith::ConstantOp::create(b, loc, nest->identity);
-      scf::ForOp loop = laneLoop(*nest, l, ValueRange{identity});
-      // After the delinearization laneLoop put there (a loop with an
-      // accumulator has no terminator yet).
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToEnd(loop.getBody());
-      map.map(acc, loop.getRegionIterArg(0));
-      for (Operation &o : inner->without_terminator())
-        cloneOp(o);
-      scf::YieldOp::create(b, loc, map.lookup(combine->getResult(0)));
-      return loop.getResult(0);
+      return shareLoop(b, loc, l, row.length, maxUnroll, row.colDims,
+                       nestIvs(*nest), identity, map, inner, combine, acc,
+                       other, cloneOp)
+          .getResult(0);
     };
     Value total = warpTotal(b, loc, lane, shareOf, combine, acc, other,
                             grid.blocks, nest->identity.getType());
@@ -476,6 +592,13 @@ struct GpuMapReductionsPass
                                "min-length must be at least 1, not ")
           << static_cast<int64_t>(maxOutputs) << " and "
           << static_cast<int64_t>(minLength);
+      return signalPassFailure();
+    }
+    if (laneUnroll < 1 || laneUnroll > 16 ||
+        (laneUnroll & (laneUnroll - 1)) != 0) {
+      getOperation().emitError("uscale-gpu-map-reductions: lane-unroll must "
+                               "be 1, 2, 4, 8 or 16, not ")
+          << static_cast<int64_t>(laneUnroll);
       return signalPassFailure();
     }
     // A reduction to a scalar (the loss) is a sequential nest at the top,
@@ -526,9 +649,9 @@ struct GpuMapReductionsPass
       return WalkResult::skip();
     });
     for (Reduction &red : found)
-      rewrite(red, emulate);
+      rewrite(red, emulate, laneUnroll);
     for (RowLoop &row : rows)
-      rewriteRow(row, emulate);
+      rewriteRow(row, emulate, laneUnroll);
   }
 };
 } // namespace

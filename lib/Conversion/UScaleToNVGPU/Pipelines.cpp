@@ -38,7 +38,9 @@ std::string lowerToGpuText(const mlir::uscale::UScaleLowerToGPUOptions &o) {
     // outlining then sinks into the kernel: a division by a kernel argument
     // is a 64-bit division routine per index, by a constant a shift.
     p += mlir::uscale::offloadLoopsText(o.blockSize, /*emulate=*/false,
-                                        o.tileRows, o.tileCols, o.fuseRows) +
+                                        o.tileRows, o.tileCols, o.fuseRows,
+                                        /*emulateWarps=*/false,
+                                        o.laneUnroll) +
          "func.func(convert-parallel-loops-to-gpu,canonicalize,cse),"
          "gpu-launch-sink-index-computations,"
          "gpu-kernel-outlining,"

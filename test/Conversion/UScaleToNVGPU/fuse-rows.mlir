@@ -1,6 +1,6 @@
 // RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-fuse-rows))' | FileCheck %s
 // RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-fuse-rows{max-rows=32}))' | FileCheck %s --check-prefix=FEW
-// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-fuse-rows,uscale-gpu-map-reductions))' | FileCheck %s --check-prefix=WARP
+// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-fuse-rows,uscale-gpu-map-reductions{lane-unroll=1}))' | FileCheck %s --check-prefix=WARP
 // RUN: not unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-fuse-rows{min-length=0}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 
 // A softmax with its mask added, as convert-linalg-to-parallel-loops,
@@ -43,22 +43,22 @@
 // WARP: %[[LANE:.*]] = arith.remui %[[T]], %[[C32:.*]] : index
 // WARP: %[[LANE0:.*]] = arith.cmpi eq, %[[LANE]]
 // WARP: scf.if
-// WARP: scf.for %{{.*}} = %[[LANE]] to %{{.*}} step %[[C32]] {
-// WARP: %[[PART:.*]] = scf.for %{{.*}} = %[[LANE]] to %{{.*}} step %[[C32]] iter_args
+// WARP: scf.for %{{.*}} = %[[LANE]] to %{{.*}} step %c32{{(_[0-9]+)?}} {
+// WARP: %[[PART:.*]] = scf.for %{{.*}} = %[[LANE]] to %{{.*}} step %c32{{(_[0-9]+)?}} iter_args
 // WARP: gpu.shuffle xor %[[PART]], %c16_i32
 // WARP-COUNT-4: gpu.shuffle xor
 // The start value (here a constant) folded in last.
 // WARP: %[[MAX:.*]] = arith.maximumf %cst{{.*}}, %{{.*}} : f32
 // WARP-NEXT: scf.if %[[LANE0]] {
 // WARP-NEXT: memref.store %[[MAX]], %[[MB:.*]][%{{.*}}] : memref<64xf32>
-// WARP: scf.for %{{.*}} = %[[LANE]] to %{{.*}} step %[[C32]] {
+// WARP: scf.for %{{.*}} = %[[LANE]] to %{{.*}} step %c32{{(_[0-9]+)?}} {
 // WARP-NOT: memref.load %[[MB]]
 // WARP: arith.subf %{{.*}}, %[[MAX]] : f32
 // WARP: math.exp
 // WARP-COUNT-5: gpu.shuffle xor
 // WARP: %[[SUM:.*]] = arith.addf %cst{{.*}}, %{{.*}} : f32
 // WARP-NEXT: scf.if %[[LANE0]] {
-// WARP: scf.for %{{.*}} = %[[LANE]] to %{{.*}} step %[[C32]] {
+// WARP: scf.for %{{.*}} = %[[LANE]] to %{{.*}} step %c32{{(_[0-9]+)?}} {
 // WARP: arith.divf %{{.*}}, %[[SUM]] : f32
 // BAD: error: uscale-gpu-fuse-rows: max-rows and min-length must be at least 1, not 65536 and 0
 func.func @softmax(%x: memref<64x256xf32>, %m: memref<256xf32>, %y: memref<64x256xf32>) {

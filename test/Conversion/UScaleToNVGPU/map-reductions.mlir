@@ -1,5 +1,5 @@
-// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-map-reductions))' | FileCheck %s
-// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-map-reductions{min-length=2048}))' | FileCheck %s --check-prefix=LONG
+// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-map-reductions{lane-unroll=1}))' | FileCheck %s
+// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-map-reductions{min-length=2048 lane-unroll=1}))' | FileCheck %s --check-prefix=LONG
 
 // A layer norm's row sums (2048 rows of 1024) as uscale-promote-accumulators
 // leaves them: one warp per row. 2048 outputs in blocks of 4 warps (512
@@ -16,7 +16,7 @@
 // CHECK: %[[IN:.*]] = arith.cmpi ult, %[[ROW]], %c2048{{.*}} : index
 // CHECK: %[[SHARE:.*]] = scf.if %[[IN]] -> (f32) {
 // CHECK:   %[[ID:.*]] = arith.constant -0.000000e+00 : f32
-// CHECK:   scf.for %[[K:.*]] = %[[LANE]] to %c1024{{.*}} step %[[C32]] iter_args(%[[ACC:.*]] = %[[ID]]) -> (f32) {
+// CHECK:   scf.for %[[K:.*]] = %[[LANE]] to %c1024{{.*}} step %c32{{(_[0-9]+)?}} iter_args(%[[ACC:.*]] = %[[ID]]) -> (f32) {
 // CHECK:     %[[X:.*]] = memref.load %arg0[%[[ROW]], %[[K]]]
 // CHECK:     %[[Y:.*]] = arith.mulf %[[X]]
 // CHECK:     arith.addf %[[ACC]], %[[Y]] : f32
