@@ -24,7 +24,9 @@
 #                                   --gpu-fuse-rows or both,
 #                                   --gpu-tiled-casts, or all three (and
 #                                   with --gpu-lane-unroll 8), and with
-#                                   --gpu-lane-unroll 1, timed beside it;
+#                                   --gpu-lane-unroll 1 or
+#                                   --gpu-elements-per-thread 1 (session
+#                                   5's forms), timed beside it;
 #                                   <out>/block-kernels.txt: what each of
 #                                   its kernels is (kernel_table.py)
 #   <out>/fortunes.txt              the char-LM's text (bench/charlm)
@@ -182,6 +184,11 @@ head -1 "$OUT/block-kernels.txt"
 "$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_unroll1 \
   "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-lane-unroll 1 \
   2> /dev/null
+# Long elementwise loops one iteration per thread (the default before
+# session 8), against the default four.
+"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_spread1 \
+  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin \
+  --gpu-elements-per-thread 1 2> /dev/null
 "$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_all_unroll8 \
   "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
   --gpu-fuse-rows --gpu-tiled-casts --gpu-lane-unroll 8 2> /dev/null

@@ -62,6 +62,12 @@ struct UScaleLowerToLLVMOptions
                      "lane-unroll, as uscale-lower-to-gpu{lane-unroll} "
                      "runs it"),
       llvm::cl::init(4)};
+  Option<int64_t> elementsPerThread{
+      *this, "elements-per-thread",
+      llvm::cl::desc("With emulate-offload: uscale-offload-to-gpu's "
+                     "elements-per-thread, as uscale-lower-to-gpu"
+                     "{elements-per-thread} runs it"),
+      llvm::cl::init(4)};
 };
 
 /// Appends uscale-to-linalg, bufferization and the lowering to the LLVM
@@ -137,6 +143,12 @@ struct UScaleLowerToGPUOptions
       llvm::cl::desc("With offload: uscale-gpu-map-reductions's lane-unroll "
                      "(iterations per trip of a warp lane's loop, loads "
                      "first)"),
+      llvm::cl::init(4)};
+  Option<int64_t> elementsPerThread{
+      *this, "elements-per-thread",
+      llvm::cl::desc("With offload: uscale-offload-to-gpu's "
+                     "elements-per-thread (iterations per thread of a long "
+                     "elementwise loop, loads first)"),
       llvm::cl::init(4)};
   Option<bool> tiledCasts{
       *this, "tiled-casts",

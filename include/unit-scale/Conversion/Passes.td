@@ -579,6 +579,9 @@ def OffloadToGPU : Pass<"uscale-offload-to-gpu", "::mlir::ModuleOp"> {
       softmax or layer norm, a GEMM left off the FP8 kernels: one loop per
       linalg op, reductions as sequential loops inside) is collapsed to one
       dimension, tiled by `block-size`, and mapped to blocks x threads;
+      a long elementwise one (no nested region; loads, then stores) first
+      gives each thread `elements-per-thread` iterations, N / u apart, its
+      loads first, so that each thread has that many in flight;
     * host code that computes on device data (a run of top-level loads,
       stores, scalar arithmetic and sequential loop nests: the loss
       reduced to a scalar, the optimizer's bias corrections) becomes a
@@ -603,6 +606,10 @@ def OffloadToGPU : Pass<"uscale-offload-to-gpu", "::mlir::ModuleOp"> {
   let options = [
     Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
            "Threads per block of the generated kernels">,
+    Option<"elementsPerThread", "elements-per-thread", "int64_t",
+           /*default=*/"4",
+           "Iterations per thread of a long elementwise loop (a power of two "
+           "up to this, strips N / u apart, loads first); 1: one each">,
     Option<"emulate", "emulate", "bool", /*default=*/"false",
            "Host memory instead of managed memory, for checking the pass on "
            "the CPU: the mapped loops then run as plain loops "

@@ -70,7 +70,8 @@ inline std::string offloadLoopsText(int64_t blockSize, bool emulate,
                                     int64_t tileCols = 4,
                                     bool fuseRows = false,
                                     bool emulateWarps = false,
-                                    int64_t laneUnroll = 4) {
+                                    int64_t laneUnroll = 4,
+                                    int64_t elementsPerThread = 4) {
   std::string tile = "uscale-gpu-register-tile{rows=" +
                      std::to_string(tileRows) +
                      " cols=" + std::to_string(tileCols) +
@@ -86,8 +87,9 @@ inline std::string offloadLoopsText(int64_t blockSize, bool emulate,
               ? "uscale-gpu-map-reductions{emulate=true " + unroll + "}," + tile
               : tile) +
          ",uscale-gpu-merge-loops)," +
-         "uscale-offload-to-gpu{block-size=" +
-         std::to_string(blockSize) + (emulate ? " emulate=true}," : "},");
+         "uscale-offload-to-gpu{block-size=" + std::to_string(blockSize) +
+         " elements-per-thread=" + std::to_string(elementsPerThread) +
+         (emulate ? " emulate=true}," : "},");
 }
 
 } // namespace mlir::uscale

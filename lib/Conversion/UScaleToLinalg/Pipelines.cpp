@@ -15,7 +15,7 @@ namespace {
 // (vector.print too, which the execution tests use).
 std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload,
                             bool fuseRows, bool emulateWarps,
-                            int64_t laneUnroll) {
+                            int64_t laneUnroll, int64_t elementsPerThread) {
   gemmCalls &= !emulateOffload;
   std::string p = mlir::uscale::bufferizedLoweringText(
       /*cpuGemms=*/gemmCalls, /*cpuLoopOrder=*/!gemmCalls && !emulateOffload,
@@ -27,7 +27,8 @@ std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload,
                                                        /*tileCols=*/4,
                                                        fuseRows,
                                                        emulateWarps,
-                                                       laneUnroll)
+                                                       laneUnroll,
+                                                       elementsPerThread)
                       : "convert-linalg-to-loops,";
   p += "convert-scf-to-cf,expand-strided-metadata,"
        "lower-affine,convert-vector-to-llvm,finalize-memref-to-llvm,"
@@ -44,7 +45,8 @@ void mlir::uscale::buildUScaleLowerToLLVMPipeline(
                                                options.emulateOffload,
                                                options.fuseRows,
                                                options.emulateWarps,
-                                               options.laneUnroll),
+                                               options.laneUnroll,
+                                               options.elementsPerThread),
                                pm, llvm::errs())))
     llvm::report_fatal_error("uscale-lower-to-llvm: bad pipeline text");
 }

@@ -26,6 +26,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -198,6 +199,12 @@ struct OffloadToGPUPass
       getOperation().emitError("uscale-offload-to-gpu: block-size must be in "
                                "[1, 1024], not ")
           << static_cast<int64_t>(blockSize);
+      return signalPassFailure();
+    }
+    if (elementsPerThread < 1 || elementsPerThread > 16) {
+      getOperation().emitError("uscale-offload-to-gpu: elements-per-thread "
+                               "must be in [1, 16], not ")
+          << static_cast<int64_t>(elementsPerThread);
       return signalPassFailure();
     }
     for (auto func : getOperation().getOps<func::FuncOp>())
@@ -440,12 +447,102 @@ struct OffloadToGPUPass
                                blockSize);
   }
 
+  /// Iterations per thread for the one-dimensional loop `p` with `threads`
+  /// per block: `elements-per-thread` (or the largest power of two below
+  /// it) where the loop splits into that many strips of whole blocks that
+  /// still give at least two blocks per SM, and its body is elementwise (no
+  /// regions; memory touched by loads and stores only, no load after a
+  /// store); else 1.
+  int64_t iterationsPerThread(scf::ParallelOp p,
+                              const std::optional<StaticDim> &dim,
+                              int64_t threads) const {
+    if (!dim || elementsPerThread <= 1)
+      return 1;
+    bool stored = false;
+    for (Operation &op : p.getBody()->without_terminator()) {
+      if (op.getNumRegions() != 0)
+        return 1;
+      if (isa<memref::StoreOp>(op)) {
+        stored = true;
+        continue;
+      }
+      if (isa<memref::LoadOp>(op)) {
+        if (stored)
+          return 1;
+        continue;
+      }
+      if (!isMemoryEffectFree(&op))
+        return 1;
+    }
+    int64_t u = 1;
+    while (u * 2 <= elementsPerThread && dim->trips % (u * 2 * threads) == 0 &&
+           dim->trips / (u * 2 * threads) >= 2 * kSMs)
+      u *= 2;
+    return u;
+  }
+
+  /// Makes the one-dimensional loop `p` (N iterations) a loop of N / u
+  /// whose iteration j runs p's iterations j, j + N/u, ..., j + (u-1) N/u:
+  /// their loads and arithmetic first, then their stores in that order.
+  /// Each thread then has u loads in flight, not one, and each of them is
+  /// still coalesced across a warp. The iterations of a parallel loop touch
+  /// no element another one writes, so running them interleaved so changes
+  /// nothing. Returns the new loop.
+  scf::ParallelOp spreadIterations(IRRewriter &rw, scf::ParallelOp p,
+                                   const StaticDim &dim, int64_t u) {
+    Location loc = p.getLoc();
+    int64_t strip = dim.trips / u;
+    rw.setInsertionPoint(p);
+    auto cst = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(rw, loc, v);
+    };
+    auto q = scf::ParallelOp::create(rw, loc, ValueRange{cst(0)},
+                                     ValueRange{cst(strip)},
+                                     ValueRange{cst(1)});
+    rw.setInsertionPoint(q.getBody()->getTerminator());
+    Value j = q.getInductionVars()[0];
+    Block *body = p.getBody();
+    SmallVector<IRMapping> maps(u);
+    for (int64_t k = 0; k < u; ++k) {
+      // p's iteration j + k strip: lb + (j + k strip) step.
+      Value iv = k == 0 ? j : arith::AddIOp::create(rw, loc, j, cst(k * strip));
+      if (dim.step != 1)
+        iv = arith::MulIOp::create(rw, loc, iv, cst(dim.step));
+      if (dim.lb != 0)
+        iv = arith::AddIOp::create(rw, loc, iv, cst(dim.lb));
+      maps[k].map(p.getInductionVars()[0], iv);
+      for (Operation &op : body->without_terminator())
+        if (!isa<memref::StoreOp>(op))
+          rw.clone(op, maps[k]);
+    }
+    for (IRMapping &map : maps)
+      for (Operation &op : body->without_terminator())
+        if (isa<memref::StoreOp>(op))
+          rw.clone(op, map);
+    rw.eraseOp(p);
+    return q;
+  }
+
   /// Collapses `p` to one dimension, tiles it by the block size (the inner
   /// tile loop guarded by a bounds check) and maps tiles to blocks, tile
   /// elements to threads.
   LogicalResult mapToBlocksAndThreads(IRRewriter &rw, scf::ParallelOp p) {
     int64_t threads = threadsPerBlock(p);
     unsigned rank = p.getNumLoops();
+    // The one-dimensional loop's static bounds: collapsing makes it run
+    // from 0 by 1 over the product of the trip counts (its bound is then
+    // arithmetic on constants, folded only later).
+    std::optional<StaticDim> flat = StaticDim{0, 1, 1};
+    for (unsigned d = 0; d < rank && flat; ++d) {
+      std::optional<StaticDim> dim = staticDim(
+          p.getLowerBound()[d], p.getUpperBound()[d], p.getStep()[d]);
+      if (!dim)
+        flat.reset();
+      else if (rank == 1)
+        flat = dim;
+      else
+        flat->trips *= dim->trips;
+    }
     if (rank > 1) {
       std::vector<unsigned> all(rank);
       std::iota(all.begin(), all.end(), 0u);
@@ -466,6 +563,8 @@ struct OffloadToGPUPass
                          "uscale-offload-to-gpu: could not collapse a loop");
       p = collapsed;
     }
+    if (int64_t u = iterationsPerThread(p, flat, threads); u > 1)
+      p = spreadIterations(rw, p, *flat, u);
     // tileParallelLoop erases `p`: nothing of it is used afterwards.
     auto [outer, inner] =
         scf::tileParallelLoop(p, {threads}, /*noMinMaxBounds=*/true);
