@@ -17,14 +17,16 @@
 #   3b. the FP8 cast kernels (pair-per-thread and tiled), every byte
 #      against the CPU's rounding, then timed side by side
 #      (fp8_cast_harness)
-#   4. timing of the generated kernels and the candidates (CUDA events,
-#      median)
-#   5. torch._scaled_mm (cuBLASLt FP8) and bf16 matmul at the same sizes
 #   6. train steps of models compiled --device gpu vs the same models on the
 #      CPU (bench/gpu/train_step_check.sh; prepared by prepare_train_step.sh
 #      into device-carry/train-step, skipped with a note if that is missing)
 #   7. the transformer-block train step beside PyTorch bf16
 #      (bench/gpu/block_step_bench.sh, same artifacts as step 6)
+#   4. timing of the generated kernels and the candidates (CUDA events,
+#      median)
+#   5. torch._scaled_mm (cuBLASLt FP8) and bf16 matmul at the same sizes
+#   (4 and 5 run after 6 and 7 since session 8: they measure what sessions
+#   4 and 5 measured already, and the block step is the open target)
 #   8. a markdown summary (last in the output), and every log, the
 #      train-step CSVs included, in $OUT/logs.tar.gz
 set -u
@@ -112,15 +114,6 @@ else
   echo "not prepared (bench/gpu/prepare.sh): skipped" | tee "$LOG/casts.txt"
 fi
 
-step "4. generated kernels and candidates, timed ($BENCH_SIZES)"
-timed 120 "$LOG/bench.txt" "$HARNESS" bench --cubin-dir "$ART" \
-  ${CANDIDATES:+--candidates "$CANDIDATES"} --sizes "$BENCH_SIZES" --iters 50 --warmup 10
-((rc == 0)) || status=1
-
-step "5. torch baselines"
-timed 90 "$LOG/torch.txt" python3 bench/gpu/bench_torch_fp8.py --sizes "$BENCH_SIZES" --iters 50 --warmup 10
-((rc == 0)) || status=1
-
 TRAIN_ART="${TRAIN_ART:-$ROOT/device-carry/train-step}"
 TRAIN_LOG="${TRAIN_LOG:-$ROOT/bench/out/gpu/train-step}"
 export TRAIN_LOG
@@ -138,6 +131,15 @@ if [[ -f "$TRAIN_ART/gpu/libblock.so" ]]; then
 else
   echo "not prepared (bench/gpu/prepare_train_step.sh): skipped" | tee "$LOG/block.txt"
 fi
+
+step "4. generated kernels and candidates, timed ($BENCH_SIZES)"
+timed 120 "$LOG/bench.txt" "$HARNESS" bench --cubin-dir "$ART" \
+  ${CANDIDATES:+--candidates "$CANDIDATES"} --sizes "$BENCH_SIZES" --iters 50 --warmup 10
+((rc == 0)) || status=1
+
+step "5. torch baselines"
+timed 90 "$LOG/torch.txt" python3 bench/gpu/bench_torch_fp8.py --sizes "$BENCH_SIZES" --iters 50 --warmup 10
+((rc == 0)) || status=1
 
 step "8. summary"
 cat "$LOG/check-candidates.txt" >> "$LOG/check.txt" 2>/dev/null
