@@ -12,9 +12,11 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <optional>
 
@@ -92,6 +94,31 @@ inline void delinearize(OpBuilder &b, Location loc, Value linear,
           b, loc, arith::ConstantIndexOp::create(b, loc, dims[d].lb), iv);
     map.map(ivs[d], iv);
   }
+}
+
+/// Whether `body` touches memory only by loads, then stores (no load after
+/// the first store) and holds no region: its iterations can then run
+/// interleaved, every iteration's loads and arithmetic before any of their
+/// stores (each iteration's own order kept), where iterations write no
+/// element another one reads.
+inline bool loadsThenStores(Block *body) {
+  bool stored = false;
+  for (Operation &op : body->without_terminator()) {
+    if (op.getNumRegions() != 0)
+      return false;
+    if (isa<memref::StoreOp>(op)) {
+      stored = true;
+      continue;
+    }
+    if (isa<memref::LoadOp>(op)) {
+      if (stored)
+        return false;
+      continue;
+    }
+    if (!isMemoryEffectFree(&op))
+      return false;
+  }
+  return true;
 }
 
 /// Maps the one dimension of `loop` to `proc` (identity map and bound).

@@ -30,6 +30,7 @@ using mlir::uscale::nvgpu_lowering::mapTo;
 using mlir::uscale::nvgpu_lowering::delinearize;
 using mlir::uscale::nvgpu_lowering::combineOf;
 using mlir::uscale::nvgpu_lowering::identityOf;
+using mlir::uscale::nvgpu_lowering::loadsThenStores;
 using mlir::uscale::nvgpu_lowering::unmappedDims;
 using mlir::uscale::nvgpu_lowering::matchRowLoop;
 using mlir::uscale::nvgpu_lowering::RowLoop;
@@ -155,28 +156,6 @@ bool combineDeferrable(Operation *combine) {
   return combine->getResult(0).hasOneUse();
 }
 
-/// Whether an elementwise body's iterations can be cloned with their
-/// stores deferred to the end of the trip: nothing reads memory after the
-/// first store, and nothing but loads and stores touches it. (Iterations
-/// write distinct elements: the row loop's and the reduction's contracts.)
-bool storesDeferrable(Block *inner) {
-  bool stored = false;
-  for (Operation &op : inner->without_terminator()) {
-    if (isa<memref::StoreOp>(op)) {
-      stored = true;
-      continue;
-    }
-    if (isa<memref::LoadOp>(op)) {
-      if (stored)
-        return false;
-      continue;
-    }
-    if (!isMemoryEffectFree(&op))
-      return false;
-  }
-  return true;
-}
-
 /// The lane's loop over iterations lane, lane + 32, ... of a flattened
 /// nest of `length` iterations (`dims`, induction variables `ivs`),
 /// `unroll` of them per trip, carrying `inits`. `iteration(loop, k, map)` clones
@@ -240,13 +219,15 @@ scf::ForOp shareLoop(OpBuilder &b, Location loc, Value lane, int64_t length,
             cloneOp(op, m);
       },
       [&](scf::ForOp loop, MutableArrayRef<IRMapping> maps) {
-        Value running = maps.front().lookup(combine->getResult(0));
-        if (defer) {
-          running = loop.getRegionIterArg(0);
-          for (IRMapping &m : maps)
-            running = combineWith(b, combine, acc, other, running,
-                                  m.lookupOrDefault(other));
+        if (!defer) {
+          scf::YieldOp::create(b, loc,
+                               maps.front().lookup(combine->getResult(0)));
+          return;
         }
+        Value running = loop.getRegionIterArg(0);
+        for (IRMapping &m : maps)
+          running = combineWith(b, combine, acc, other, running,
+                                m.lookupOrDefault(other));
         scf::YieldOp::create(b, loc, running);
       });
 }
@@ -259,7 +240,8 @@ void elementwiseLoop(OpBuilder &b, Location loc, Value lane, int64_t length,
                      int64_t maxUnroll, ArrayRef<StaticDim> dims,
                      ValueRange ivs, const IRMapping &outer, Block *inner,
                      function_ref<void(Operation &, IRMapping &)> cloneOp) {
-  bool defer = storesDeferrable(inner);
+  // Iterations write distinct elements (the row loop's contract).
+  bool defer = loadsThenStores(inner);
   int64_t unroll = defer ? iterationsPerTrip(length, maxUnroll) : 1;
   laneLoop(
       b, loc, lane, length, unroll, dims, ivs, ValueRange{}, outer,

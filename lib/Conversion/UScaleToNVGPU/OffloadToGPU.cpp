@@ -43,6 +43,7 @@ using namespace mlir;
 using mlir::uscale::nvgpu_lowering::buffersOf;
 using mlir::uscale::nvgpu_lowering::kHostEntryPrefix;
 using mlir::uscale::nvgpu_lowering::kSMs;
+using mlir::uscale::nvgpu_lowering::loadsThenStores;
 using mlir::uscale::nvgpu_lowering::mapTo;
 using mlir::uscale::nvgpu_lowering::StaticDim;
 using mlir::uscale::nvgpu_lowering::staticDim;
@@ -456,24 +457,8 @@ struct OffloadToGPUPass
   int64_t iterationsPerThread(scf::ParallelOp p,
                               const std::optional<StaticDim> &dim,
                               int64_t threads) const {
-    if (!dim || elementsPerThread <= 1)
+    if (!dim || elementsPerThread <= 1 || !loadsThenStores(p.getBody()))
       return 1;
-    bool stored = false;
-    for (Operation &op : p.getBody()->without_terminator()) {
-      if (op.getNumRegions() != 0)
-        return 1;
-      if (isa<memref::StoreOp>(op)) {
-        stored = true;
-        continue;
-      }
-      if (isa<memref::LoadOp>(op)) {
-        if (stored)
-          return 1;
-        continue;
-      }
-      if (!isMemoryEffectFree(&op))
-        return 1;
-    }
     int64_t u = 1;
     while (u * 2 <= elementsPerThread && dim->trips % (u * 2 * threads) == 0 &&
            dim->trips / (u * 2 * threads) >= 2 * kSMs)
