@@ -30,9 +30,11 @@ using mlir::uscale::nvgpu_lowering::mapTo;
 using mlir::uscale::nvgpu_lowering::delinearize;
 using mlir::uscale::nvgpu_lowering::combineOf;
 using mlir::uscale::nvgpu_lowering::identityOf;
+using mlir::uscale::nvgpu_lowering::inductionVars;
 using mlir::uscale::nvgpu_lowering::loadsThenStores;
 using mlir::uscale::nvgpu_lowering::unmappedDims;
 using mlir::uscale::nvgpu_lowering::matchRowLoop;
+using mlir::uscale::nvgpu_lowering::otherOperand;
 using mlir::uscale::nvgpu_lowering::RowLoop;
 using mlir::uscale::nvgpu_lowering::RowNest;
 using mlir::uscale::nvgpu_lowering::StaticDim;
@@ -264,7 +266,7 @@ void elementwiseLoop(OpBuilder &b, Location loc, Value lane, int64_t length,
 /// `b`'s insertion point, which it leaves inside the threads loop.
 struct WarpGrid {
   scf::ParallelOp blocks, threads;
-  Value warpSize, lane, output, inRange;
+  Value lane, output, inRange;
 };
 
 /// With `emulate` (the CPU check of the offload) a thread per warp instead,
@@ -285,14 +287,14 @@ WarpGrid warpGrid(OpBuilder &b, Location loc, int64_t outputs, bool emulate) {
       ValueRange{c1});
   b.setInsertionPointToStart(g.threads.getBody());
   Value t = g.threads.getInductionVars()[0];
-  g.warpSize = cst(kWarp);
+  Value warpSize = cst(kWarp);
   if (!emulate)
-    g.lane = arith::RemUIOp::create(b, loc, t, g.warpSize);
+    g.lane = arith::RemUIOp::create(b, loc, t, warpSize);
   Value first = arith::MulIOp::create(b, loc, g.blocks.getInductionVars()[0],
                                       cst(warps));
   g.output = arith::AddIOp::create(
       b, loc, first,
-      emulate ? t : arith::DivUIOp::create(b, loc, t, g.warpSize).getResult());
+      emulate ? t : arith::DivUIOp::create(b, loc, t, warpSize).getResult());
   g.inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                     g.output, cst(outputs));
   return g;
@@ -402,9 +404,7 @@ void rewrite(Reduction &red, bool emulate, int64_t maxUnroll) {
   };
   Type type = red.identity.getType();
   Value acc = red.nest.back().getRegionIterArg(0);
-  Value other = red.combine->getOperand(0) == acc
-                    ? red.combine->getOperand(1)
-                    : red.combine->getOperand(0);
+  Value other = otherOperand(red.combine, acc);
 
   // Each lane's share: iterations lane, lane + 32, ... of the flattened
   // nest, reduced from the identity.
@@ -416,11 +416,9 @@ void rewrite(Reduction &red, bool emulate, int64_t maxUnroll) {
     IRMapping map = outMap;
     cloneReads(map);
     Value identity = arith::ConstantOp::create(b, loc, red.identity);
-    SmallVector<Value> nestIvs;
-    for (scf::ForOp f : red.nest)
-      nestIvs.push_back(f.getInductionVar());
     scf::ForOp loop = shareLoop(b, loc, lane, red.length, maxUnroll,
-                                red.nestDims, nestIvs, identity, map,
+                                red.nestDims, inductionVars(red.nest),
+                                identity, map,
                                 red.nest.back().getBody(), red.combine, acc,
                                 other, [&](Operation &op, IRMapping &m) {
                                   b.clone(op, m);
@@ -498,12 +496,6 @@ void rewriteRow(RowLoop &row, bool emulate, int64_t maxUnroll) {
     }
     b.clone(op, m);
   };
-  auto nestIvs = [](RowNest &nest) {
-    SmallVector<Value> ivs;
-    for (scf::ForOp f : nest.loops)
-      ivs.push_back(f.getInductionVar());
-    return ivs;
-  };
   RowNest *pending = nullptr; // a reduction whose store comes next
   Value pendingResult;
   for (Operation &op : p.getBody()->without_terminator()) {
@@ -536,18 +528,17 @@ void rewriteRow(RowLoop &row, bool emulate, int64_t maxUnroll) {
     if (!nest->combine) {
       forEachLane(b, loc, lane, [&](Value l) {
         elementwiseLoop(b, loc, l, row.length, maxUnroll, row.colDims,
-                        nestIvs(*nest), map, inner, cloneOp);
+                        inductionVars(nest->loops), map, inner, cloneOp);
       });
       continue;
     }
     Value acc = nest->loops.back().getRegionIterArg(0);
     Operation *combine = nest->combine;
-    Value other = combine->getOperand(0) == acc ? combine->getOperand(1)
-                                                : combine->getOperand(0);
+    Value other = otherOperand(combine, acc);
     auto shareOf = [&](Value l) -> Value {
       Value identity = arith::ConstantOp::create(b, loc, nest->identity);
       return shareLoop(b, loc, l, row.length, maxUnroll, row.colDims,
-                       nestIvs(*nest), identity, map, inner, combine, acc,
+                       inductionVars(nest->loops), identity, map, inner, combine, acc,
                        other, cloneOp)
           .getResult(0);
     };

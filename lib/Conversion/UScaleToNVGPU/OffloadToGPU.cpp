@@ -47,6 +47,7 @@ using mlir::uscale::nvgpu_lowering::loadsThenStores;
 using mlir::uscale::nvgpu_lowering::mapTo;
 using mlir::uscale::nvgpu_lowering::StaticDim;
 using mlir::uscale::nvgpu_lowering::staticDim;
+using mlir::uscale::nvgpu_lowering::staticDims;
 using mlir::uscale::nvgpu_lowering::rootBuffer;
 
 namespace {
@@ -425,24 +426,19 @@ struct OffloadToGPUPass
     return runs;
   }
 
-  /// Threads per block for the loop `p`: `block-size`,
+  /// Threads per block for a loop of `flat` iterations (collapsed):
+  /// `block-size`,
   /// or fewer when the loop is short, so that its blocks spread over the
   /// device (at least 2 per SM of a 132-SM H100) instead of queueing on a
   /// few SMs. Short loops are the per-row and per-column reductions (2048
   /// rows of a layer norm: 8 blocks of 256 threads used 8 SMs); each of
   /// their threads runs a long sequential loop. A multiple of the 32-thread
   /// warp; never below 32.
-  int64_t threadsPerBlock(scf::ParallelOp p) const {
-    int64_t trips = 1; // of all dimensions: the loop is collapsed next
-    for (unsigned d = 0; d < p.getNumLoops(); ++d) {
-      std::optional<StaticDim> dim = staticDim(
-          p.getLowerBound()[d], p.getUpperBound()[d], p.getStep()[d]);
-      if (!dim)
-        return blockSize;
-      trips *= dim->trips;
-    }
+  int64_t threadsPerBlock(const std::optional<StaticDim> &flat) const {
+    if (!flat)
+      return blockSize;
     constexpr int64_t kBlocksWanted = 2 * kSMs;
-    int64_t perBlock = (trips + kBlocksWanted - 1) / kBlocksWanted;
+    int64_t perBlock = (flat->trips + kBlocksWanted - 1) / kBlocksWanted;
     perBlock = (perBlock + 31) / 32 * 32;
     return std::clamp<int64_t>(perBlock, std::min<int64_t>(32, blockSize),
                                blockSize);
@@ -512,22 +508,18 @@ struct OffloadToGPUPass
   /// tile loop guarded by a bounds check) and maps tiles to blocks, tile
   /// elements to threads.
   LogicalResult mapToBlocksAndThreads(IRRewriter &rw, scf::ParallelOp p) {
-    int64_t threads = threadsPerBlock(p);
     unsigned rank = p.getNumLoops();
     // The one-dimensional loop's static bounds: collapsing makes it run
     // from 0 by 1 over the product of the trip counts (its bound is then
     // arithmetic on constants, folded only later).
-    std::optional<StaticDim> flat = StaticDim{0, 1, 1};
-    for (unsigned d = 0; d < rank && flat; ++d) {
-      std::optional<StaticDim> dim = staticDim(
-          p.getLowerBound()[d], p.getUpperBound()[d], p.getStep()[d]);
-      if (!dim)
-        flat.reset();
-      else if (rank == 1)
-        flat = dim;
-      else
-        flat->trips *= dim->trips;
+    std::optional<StaticDim> flat;
+    if (std::optional<SmallVector<StaticDim>> dims = staticDims(p)) {
+      flat = rank == 1 ? dims->front() : StaticDim{0, 1, 1};
+      if (rank > 1)
+        for (const StaticDim &d : *dims)
+          flat->trips *= d.trips;
     }
+    int64_t threads = threadsPerBlock(flat);
     if (rank > 1) {
       std::vector<unsigned> all(rank);
       std::iota(all.begin(), all.end(), 0u);

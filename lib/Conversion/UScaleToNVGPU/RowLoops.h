@@ -55,6 +55,20 @@ inline Operation *combineOf(Block *inner, Value acc) {
   return combine;
 }
 
+/// The operand of `combine` other than the accumulator `acc`.
+inline Value otherOperand(Operation *combine, Value acc) {
+  return combine->getOperand(0) == acc ? combine->getOperand(1)
+                                       : combine->getOperand(0);
+}
+
+/// The induction variables of a nest of loops, outermost first.
+inline SmallVector<Value> inductionVars(ArrayRef<scf::ForOp> loops) {
+  SmallVector<Value> ivs;
+  for (scf::ForOp f : loops)
+    ivs.push_back(f.getInductionVar());
+  return ivs;
+}
+
 /// The sequential loops over a row's columns (outermost first). A
 /// reduction nest carries one accumulator, which its innermost body
 /// combines with one value; its result is stored to a per-row buffer. An
