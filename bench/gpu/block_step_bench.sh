@@ -124,10 +124,5 @@ if [[ -s "$LOG/block-variants.txt" ]]; then
   sort -g "$LOG/block-variants.txt" | head -1 |
     awk '{ printf "variant fastest: %s at %.2f ms (of those whose first losses agree)\n", $2, $1 }'
 fi
-# Where the time goes with every lever on (batched GEMMs, fused rows,
-# tiled casts).
-if [[ -f "$ART/gpu/libblock_all.so" ]]; then
-  profile "$ART/gpu/libblock_all.so" "$ART/block_all-kernels.txt"
-fi
 echo "block status=$status"
 exit $status

@@ -19,17 +19,18 @@ output at these K), and after the first update the runs drift apart.
   2 ulp, and the remaining GEMMs summed in loop order) and for --host-ops
   (only the FP8 GEMMs on the GPU).
   attn    2e-3     1e-2        5e-2    (a transformer block with 128-wide
-                                        heads: 21 of its 27 on the FP8
-                                        kernels; attn batched: all 27,
-                                        attention's batched GEMMs too)
-  The rows pairs (--gpu-fuse-rows: softmax and layer norm rows as one
-  kernel, a warp per row) have the same bounds.
-  attn all: batched GEMMs, fused rows and tiled casts at once, against
-  the CPU with the same bounds.
+                                        heads: all 27 on the FP8 kernels,
+                                        attention's batched GEMMs too; attn
+                                        loop GEMMs: 21, attention's 6 as
+                                        loop kernels)
+  The pairs with a default lever off (no fused rows: softmax and layer
+  norm as separate loop kernels instead of a warp per row; session 8
+  defaults: batched GEMMs, fused rows and tiled casts all off) have the
+  same bounds against the CPU.
   mlp128-gpu-isa vs mlp128-gpu: the same kernels, JIT-compiled from PTX
   instead of ptxas's cubin, should give the same numbers: 1e-6, 1e-5, 1e-4.
-  mlp128-gpu-tiled vs mlp128-gpu: the tiled cast kernel makes the same FP8
-  bytes as the pair kernel (the same cvt on the same values), so the same
+  mlp128-gpu-pairs vs mlp128-gpu: the pair cast kernel makes the same FP8
+  bytes as the tiled one (the same cvt on the same values), so the same
   bounds.
 """
 import argparse
@@ -45,11 +46,13 @@ BOUNDS = {  # pair: (reference, candidate, step1, steps2-5, last10)
     "mlp128 host-ops": ("mlp128-cpu", "mlp128-gpu-hostops", 2e-3, 1e-2, 5e-2),
     "charlm host-ops": ("charlm-cpu", "charlm-gpu-hostops", 2e-3, 1e-2, 5e-2),
     "attn": ("attn-cpu", "attn-gpu", 2e-3, 1e-2, 5e-2),
-    "attn batched": ("attn-cpu", "attn-gpu-batched", 2e-3, 1e-2, 5e-2),
-    "attn rows": ("attn-cpu", "attn-gpu-rows", 2e-3, 1e-2, 5e-2),
-    "charlm rows": ("charlm-cpu", "charlm-gpu-rows", 2e-3, 1e-2, 5e-2),
-    "mlp128 tiled casts": ("mlp128-gpu", "mlp128-gpu-tiled", 1e-6, 1e-5, 1e-4),
-    "attn all": ("attn-cpu", "attn-gpu-all", 2e-3, 1e-2, 5e-2),
+    "attn loop GEMMs": ("attn-cpu", "attn-gpu-loops", 2e-3, 1e-2, 5e-2),
+    "attn no fused rows": ("attn-cpu", "attn-gpu-norows", 2e-3, 1e-2, 5e-2),
+    "attn session 8 defaults": ("attn-cpu", "attn-gpu-session8", 2e-3, 1e-2,
+                                5e-2),
+    "charlm no fused rows": ("charlm-cpu", "charlm-gpu-norows", 2e-3, 1e-2,
+                             5e-2),
+    "mlp128 pair casts": ("mlp128-gpu", "mlp128-gpu-pairs", 1e-6, 1e-5, 1e-4),
 }
 
 

@@ -19,14 +19,13 @@
 #   <out>/gpu/libblock.so           the transformer block of gen_block.py
 #                                   (block_step_bench.sh), its dimensions in
 #                                   <out>/block-dims.txt; libblock_*.so: the
-#                                   same with --gpu-contract (and an 8x8
-#                                   --gpu-tile), --gpu-batched-gemm,
-#                                   --gpu-fuse-rows or both,
-#                                   --gpu-tiled-casts, or all three (and
-#                                   with --gpu-lane-unroll 8), and with
-#                                   --gpu-lane-unroll 1 or
-#                                   --gpu-elements-per-thread 1 (session
-#                                   5's forms), timed beside it;
+#                                   same with one default lever off
+#                                   (--no-gpu-batched-gemm,
+#                                   --no-gpu-fuse-rows, --no-gpu-tiled-casts,
+#                                   --gpu-elements-per-thread 1), with
+#                                   --gpu-lane-unroll 4 or 16, with
+#                                   --gpu-contract, and with session 8's
+#                                   defaults, timed beside it;
 #                                   <out>/block-kernels.txt: what each of
 #                                   its kernels is (kernel_table.py)
 #   <out>/fortunes.txt              the char-LM's text (bench/charlm)
@@ -39,11 +38,13 @@
 # Models: mlp128 (test/Conversion/UScaleToNVGPU/Inputs/mlp-128.mlir: all five
 # FP8 GEMMs of its step on the GPU), charlm (examples/charlm.json: 39 of
 # the 51 FP8 GEMMs of its train step on the GPU; docs/gpu.md says which)
-# and attn (gen_block.py, 2 x 256 tokens, width 256, 2 heads of 128: with
-# --gpu-batched-gemm every GEMM of its step on the FP8 kernels, attention's
-# batched ones included, as libattn_batched.so; with --gpu-fuse-rows as
-# libattn_rows.so, and the char LM so as libcharlm_rows.so; with all three
-# opt-in levers as libattn_all.so), all unit-scaled, FP8, Adam.
+# and attn (gen_block.py, 2 x 256 tokens, width 256, 2 heads of 128: every
+# GEMM of its step on the FP8 kernels, attention's batched ones included),
+# all unit-scaled, FP8, Adam, with the default levers; and beside them the
+# code paths the --no- flags keep: mlp128 with the pair cast kernel,
+# charlm and attn without fused rows, attn with attention's GEMMs as loop
+# kernels, and attn with session 8's defaults (all three off, lane unroll
+# 4).
 #
 # Usage: bench/gpu/prepare_train_step.sh [OUT_DIR]  (default:
 # device-carry/train-step, git-ignored). USCALE_BUILD_DIR: the build with
@@ -78,14 +79,17 @@ echo "== models"
 MLP="$ROOT/test/Conversion/UScaleToNVGPU/Inputs/mlp-128.mlir"
 CHARLM="$ROOT/examples/charlm.json"
 COMMON=(--unit-scale --fp8 --optimizer adam)
+# The GPU defaults before session 9's runs made the three levers default.
+SESSION8=(--no-gpu-batched-gemm --no-gpu-fuse-rows --no-gpu-tiled-casts
+  --gpu-lane-unroll 4)
 "$COMPILE" "$MLP" -o "$OUT/cpu" --name mlp128 "${COMMON[@]}" --lr 0.001
 "$COMPILE" "$MLP" -o "$OUT/gpu" --name mlp128 "${COMMON[@]}" --lr 0.001 \
   --device gpu --gpu-format bin
-# Its casts by the tiled kernel (--gpu-tiled-casts): the same FP8 operands,
-# so the same numbers as libmlp128.so (train_step_check.sh's "mlp128 tiled
-# casts" pair).
-"$COMPILE" "$MLP" -o "$OUT/gpu" --name mlp128_tiled "${COMMON[@]}" --lr 0.001 \
-  --device gpu --gpu-format bin --gpu-tiled-casts
+# Its casts by the pair-per-thread kernel (--no-gpu-tiled-casts): the same
+# FP8 operands, so the same numbers as libmlp128.so (train_step_check.sh's
+# "mlp128 pair casts" pair).
+"$COMPILE" "$MLP" -o "$OUT/gpu" --name mlp128_pairs "${COMMON[@]}" --lr 0.001 \
+  --device gpu --gpu-format bin --no-gpu-tiled-casts
 "$COMPILE" "$MLP" -o "$OUT/gpu-isa" --name mlp128 "${COMMON[@]}" --lr 0.001 \
   --device gpu --gpu-format isa
 "$COMPILE" "$MLP" -o "$OUT/gpu-hostops" --name mlp128 "${COMMON[@]}" --lr 0.001 \
@@ -96,30 +100,29 @@ COMMON=(--unit-scale --fp8 --optimizer adam)
 "$COMPILE" "$CHARLM" -o "$OUT/gpu" "${COMMON[@]}" --lr 0.015625 \
   --device gpu --gpu-format bin 2> "$OUT/charlm-remarks.txt"
 tail -1 "$OUT/charlm-remarks.txt"
-"$COMPILE" "$CHARLM" -o "$OUT/gpu" --name charlm_rows "${COMMON[@]}" \
-  --lr 0.015625 --device gpu --gpu-format bin --gpu-fuse-rows 2> /dev/null
+"$COMPILE" "$CHARLM" -o "$OUT/gpu" --name charlm_norows "${COMMON[@]}" \
+  --lr 0.015625 --device gpu --gpu-format bin --no-gpu-fuse-rows 2> /dev/null
 "$COMPILE" "$CHARLM" -o "$OUT/gpu-hostops" "${COMMON[@]}" --lr 0.015625 \
   --device gpu --gpu-format bin --host-ops 2> /dev/null
 # A small transformer block whose attention is 128-aligned (4 heads x
-# batch of 256 x 256 x 128 GEMMs), so that its batched GEMMs can run on
-# the FP8 kernels: for the CPU, --device gpu (attention as loop kernels),
-# and --device gpu --gpu-batched-gemm (on the FP8 kernels), compared by
-# train_step_check.sh. The char LM's attention (32-wide heads) is not.
+# batch of 256 x 256 x 128 GEMMs), so that its batched GEMMs run on the
+# FP8 kernels (the char LM's 32-wide heads do not): for the CPU, and
+# --device gpu with the defaults and with each lever off, all compared
+# with the CPU by train_step_check.sh.
 python3 "$ROOT/bench/gpu/gen_block.py" "$OUT/attn.json" --batch 2 --seq 256 \
   --width 256 --heads 2 --vocab 256
 "$COMPILE" "$OUT/attn.json" -o "$OUT/cpu" --name attn "${COMMON[@]}" --lr 0.001
 "$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn "${COMMON[@]}" --lr 0.001 \
-  --device gpu --gpu-format bin 2> /dev/null
-"$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_batched "${COMMON[@]}" \
-  --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm
-# Its softmax and layer norms as row loops, a warp per row (--gpu-fuse-rows).
-"$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_rows "${COMMON[@]}" \
-  --lr 0.001 --device gpu --gpu-format bin --gpu-fuse-rows 2> /dev/null
-# Every opt-in lever at once (batched GEMMs, fused rows, tiled casts): what
-# the defaults become if the device run says so.
-"$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_all "${COMMON[@]}" \
-  --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm --gpu-fuse-rows \
-  --gpu-tiled-casts 2> /dev/null
+  --device gpu --gpu-format bin
+# Attention's GEMMs as loop kernels (--no-gpu-batched-gemm).
+"$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_loops "${COMMON[@]}" \
+  --lr 0.001 --device gpu --gpu-format bin --no-gpu-batched-gemm 2> /dev/null
+# Softmax and layer norms as separate loop kernels (--no-gpu-fuse-rows).
+"$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_norows "${COMMON[@]}" \
+  --lr 0.001 --device gpu --gpu-format bin --no-gpu-fuse-rows
+# Session 8's defaults: every lever above off, lane unroll 4.
+"$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_session8 "${COMMON[@]}" \
+  --lr 0.001 --device gpu --gpu-format bin "${SESSION8[@]}" 2> /dev/null
 rm -f "$OUT/attn.json"
 # The transformer-block benchmark (block_step_bench.sh): GPU only, its
 # step is about 0.3 TFLOP, too much for this machine's CPU.
@@ -152,48 +155,23 @@ kernel_table() {
 }
 kernel_table block
 head -1 "$OUT/block-kernels.txt"
-# Variants block_step_bench.sh times beside the default: fused
-# multiply-adds in the loop kernels, and with them a larger register tile
-# for the contractions left to loop kernels (attention's batched GEMMs).
-"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_contract \
-  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-contract \
-  2> /dev/null
-"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_contract_8x8 \
-  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-contract \
-  --gpu-tile 8x8 2> /dev/null
-# Attention's six batched GEMMs on the FP8 kernels instead of loop kernels;
-# softmax and layer norm rows as one kernel each; both.
-"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_batched \
-  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
-  2> /dev/null
-"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_rows \
-  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-fuse-rows \
-  2> /dev/null
-"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_batched_rows \
-  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
-  --gpu-fuse-rows 2> /dev/null
-# The FP8 operands cast by the tiled kernel; and every lever at once.
-"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_tiled \
-  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-tiled-casts \
-  2> /dev/null
-"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_all \
-  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
-  --gpu-fuse-rows --gpu-tiled-casts 2> /dev/null
-# The warp lanes' loops one iteration per trip (the default before
-# session 8) and eight, against the default four.
-"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_unroll1 \
-  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-lane-unroll 1 \
-  2> /dev/null
-# Long elementwise loops one iteration per thread (the default before
-# session 8), against the default four.
-"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_spread1 \
-  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin \
-  --gpu-elements-per-thread 1 2> /dev/null
-"$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name block_all_unroll8 \
-  "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin --gpu-batched-gemm \
-  --gpu-fuse-rows --gpu-tiled-casts --gpu-lane-unroll 8 2> /dev/null
-kernel_table block_all batched-gemms=true fuse-rows=true tiled-casts=true
-head -1 "$OUT/block_all-kernels.txt"
+# Variants block_step_bench.sh times beside the default: each default
+# lever off, the warp lanes' unroll at 4 (session 8's) and 16, fused
+# multiply-adds in the loop kernels, and session 8's defaults.
+block_variant() {
+  local name=$1
+  shift
+  "$COMPILE" "$OUT/block.json" -o "$OUT/gpu" --name "block_$name" \
+    "${COMMON[@]}" --lr 0.001 --device gpu --gpu-format bin "$@" 2> /dev/null
+}
+block_variant loops --no-gpu-batched-gemm
+block_variant norows --no-gpu-fuse-rows
+block_variant pairs --no-gpu-tiled-casts
+block_variant spread1 --gpu-elements-per-thread 1
+block_variant unroll4 --gpu-lane-unroll 4
+block_variant unroll16 --gpu-lane-unroll 16
+block_variant contract --gpu-contract
+block_variant session8 "${SESSION8[@]}"
 rm -f "$OUT/block.json"
 # Each library finds the runtime through its $ORIGIN rpath (the build
 # folder in its rpath does not exist there): gpu-isa gets its own copy.

@@ -61,18 +61,18 @@ run() {
 run mlp128-cpu "$ART/cpu/libmlp128.so" cpu
 run mlp128-gpu "$ART/gpu/libmlp128.so" gpu
 run mlp128-gpu-isa "$ART/gpu-isa/libmlp128.so" gpu
-run mlp128-gpu-tiled "$ART/gpu/libmlp128_tiled.so" gpu
+run mlp128-gpu-pairs "$ART/gpu/libmlp128_pairs.so" gpu
 run mlp128-gpu-hostops "$ART/gpu-hostops/libmlp128.so" gpu
 TEXT=(--text "$ART/fortunes.txt")
 run charlm-cpu "$ART/cpu/libcharlm.so" cpu "${TEXT[@]}"
 run charlm-gpu "$ART/gpu/libcharlm.so" gpu "${TEXT[@]}"
 run charlm-gpu-hostops "$ART/gpu-hostops/libcharlm.so" gpu "${TEXT[@]}"
-run charlm-gpu-rows "$ART/gpu/libcharlm_rows.so" gpu "${TEXT[@]}"
+run charlm-gpu-norows "$ART/gpu/libcharlm_norows.so" gpu "${TEXT[@]}"
 run attn-cpu "$ART/cpu/libattn.so" cpu
 run attn-gpu "$ART/gpu/libattn.so" gpu
-run attn-gpu-batched "$ART/gpu/libattn_batched.so" gpu
-run attn-gpu-rows "$ART/gpu/libattn_rows.so" gpu
-run attn-gpu-all "$ART/gpu/libattn_all.so" gpu
+run attn-gpu-loops "$ART/gpu/libattn_loops.so" gpu
+run attn-gpu-norows "$ART/gpu/libattn_norows.so" gpu
+run attn-gpu-session8 "$ART/gpu/libattn_session8.so" gpu
 
 echo "--- loss curves and step times"
 python3 "$ROOT/bench/gpu/compare_losses.py" --dir "$LOG" 2>&1 | tee "$LOG/compare.md"

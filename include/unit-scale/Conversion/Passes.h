@@ -49,7 +49,7 @@ struct UScaleLowerToLLVMOptions
       *this, "fuse-rows",
       llvm::cl::desc("With emulate-offload: uscale-gpu-fuse-rows, as "
                      "uscale-lower-to-gpu{fuse-rows} runs it"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
   Option<bool> emulateWarps{
       *this, "emulate-warps",
       llvm::cl::desc("With emulate-offload: uscale-gpu-map-reductions too, "
@@ -61,7 +61,7 @@ struct UScaleLowerToLLVMOptions
       llvm::cl::desc("With emulate-warps: uscale-gpu-map-reductions's "
                      "lane-unroll, as uscale-lower-to-gpu{lane-unroll} "
                      "runs it"),
-      llvm::cl::init(4)};
+      llvm::cl::init(8)};
   Option<int64_t> elementsPerThread{
       *this, "elements-per-thread",
       llvm::cl::desc("With emulate-offload: uscale-offload-to-gpu's "
@@ -132,18 +132,18 @@ struct UScaleLowerToGPUOptions
       llvm::cl::desc("uscale-to-nvgpu's batched: batched FP8 GEMMs "
                      "(attention's) on the FP8 kernels too, instead of loop "
                      "kernels"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
   Option<bool> fuseRows{
       *this, "fuse-rows",
       llvm::cl::desc("With offload: the loops of a softmax or layer norm as "
                      "one kernel, a warp per row (uscale-gpu-fuse-rows)"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
   Option<int64_t> laneUnroll{
       *this, "lane-unroll",
       llvm::cl::desc("With offload: uscale-gpu-map-reductions's lane-unroll "
                      "(iterations per trip of a warp lane's loop, loads "
                      "first)"),
-      llvm::cl::init(4)};
+      llvm::cl::init(8)};
   Option<int64_t> elementsPerThread{
       *this, "elements-per-thread",
       llvm::cl::desc("With offload: uscale-offload-to-gpu's "
@@ -154,7 +154,7 @@ struct UScaleLowerToGPUOptions
       *this, "tiled-casts",
       llvm::cl::desc("uscale-nvgpu-instantiate's tiled-casts: the FP8 GEMM "
                      "operands cast by the tiled kernel"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
   Option<bool> contract{
       *this, "contract",
       llvm::cl::desc("With offload: fused multiply-adds in the loop kernels "

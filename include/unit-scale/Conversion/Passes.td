@@ -321,7 +321,7 @@ def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp">
            "one thread per output already fills the GPU)">,
     Option<"minLength", "min-length", "int64_t", /*default=*/"64",
            "Map to warps only reductions of at least this many iterations">,
-    Option<"laneUnroll", "lane-unroll", "int64_t", /*default=*/"4",
+    Option<"laneUnroll", "lane-unroll", "int64_t", /*default=*/"8",
            "Iterations per trip of a lane's loop (the largest power of two "
            "up to this dividing a lane's share): their loads first, so "
            "that many are in flight per thread; 1: one at a time">,
@@ -475,11 +475,11 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
     rank-3 (or higher) first operand with a 2-D second one, as in a
     transformer's projections (`[B, T, K] x [K, N]`), is one GEMM over its
     collapsed leading dimensions (`tensor.collapse_shape` to `[B*T, K]`,
-    the result expanded back). With `batched`, two operands of rank 3 or
-    more with the same leading dimensions (attention's `[B, H, T, d]`) are
-    one batched GEMM: the leading dimensions are the batch, each operand's
-    matrices stacked along their rows (`[B*H*T, d]`), one launch with a
-    grid z over the batches:
+    the result expanded back). With `batched` (the default), two operands
+    of rank 3 or more with the same leading dimensions (attention's
+    `[B, H, T, d]`) are one batched GEMM: the leading dimensions are the
+    batch, each operand's matrices stacked along their rows (`[B*H*T, d]`),
+    one launch with a grid z over the batches:
 
     | operands    | variant | in a train step                          |
     |-------------|---------|------------------------------------------|
@@ -512,7 +512,7 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
     Option<"fallback", "fallback", "bool", /*default=*/"false",
            "Leave FP8 GEMMs the kernels cannot run on the host path with a "
            "remark, instead of failing">,
-    Option<"batched", "batched", "bool", /*default=*/"false",
+    Option<"batched", "batched", "bool", /*default=*/"true",
            "Run batched FP8 GEMMs (both operands of rank 3 or more with the "
            "same leading dimensions: attention's) on the kernels too, one "
            "launch per GEMM with a grid z over its batches">,
@@ -546,15 +546,15 @@ def NVGPUInstantiate : Pass<"uscale-nvgpu-instantiate", "::mlir::ModuleOp"> {
     With `device-operands` the host entries take their f32 operands in
     device memory and cast them in place (the whole step on the GPU);
     without, they copy them from host memory first (`--host-ops`).
-    With `tiled-casts` the host entries cast with the tiled kernel (a block
-    per 64 x 64 tile, 16-byte loads, transposes through shared memory)
-    instead of a thread per pair of bytes.
+    With `tiled-casts` (the default) the host entries cast with the tiled
+    kernel (a block per 64 x 64 tile, 16-byte loads, transposes through
+    shared memory); with `tiled-casts=false`, a thread per pair of bytes.
   }];
   let options = [
     Option<"deviceOperands", "device-operands", "bool", /*default=*/"false",
            "The GEMM operands are device memory: cast them in place instead "
            "of copying them to the device first">,
-    Option<"tiledCasts", "tiled-casts", "bool", /*default=*/"false",
+    Option<"tiledCasts", "tiled-casts", "bool", /*default=*/"true",
            "Cast the operands with the tiled kernel (fp8_cast.mlir.in's "
            "@cast_tiled)">
   ];

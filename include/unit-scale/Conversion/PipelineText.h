@@ -70,7 +70,7 @@ inline std::string offloadLoopsText(int64_t blockSize, bool emulate,
                                     int64_t tileCols = 4,
                                     bool fuseRows = false,
                                     bool emulateWarps = false,
-                                    int64_t laneUnroll = 4,
+                                    int64_t laneUnroll = 8,
                                     int64_t elementsPerThread = 4) {
   std::string tile = "uscale-gpu-register-tile{rows=" +
                      std::to_string(tileRows) +

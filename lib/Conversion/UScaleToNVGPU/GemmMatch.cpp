@@ -187,10 +187,9 @@ mlir::uscale::nvgpu_lowering::matchFp8Gemm(Operation *op, bool batched) {
                    lhsType.getShape().drop_back(2) ==
                        outType.getShape().drop_back(2);
   if (isBatched && !batched)
-    return reject(llvm::formatv("operands {0} and {1}: batched GEMMs run on "
-                                "the FP8 kernels only with "
-                                "uscale-to-nvgpu{{batched} (unit-scale-compile "
-                                "--gpu-batched-gemm)",
+    return reject(llvm::formatv("operands {0} and {1}: batched GEMMs are "
+                                "off (uscale-to-nvgpu{{batched=false}, "
+                                "unit-scale-compile --no-gpu-batched-gemm)",
                                 shapeOf(lhsType), shapeOf(rhsType))
                       .str());
   if (!isBatched &&

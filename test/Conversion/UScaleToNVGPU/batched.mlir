@@ -1,13 +1,13 @@
-// RUN: unit-scale-opt %s -split-input-file --uscale-to-nvgpu="batched=true wave=1" | FileCheck %s
-// RUN: unit-scale-opt %s -split-input-file --uscale-to-nvgpu="fallback=true" 2>&1 | FileCheck %s --check-prefix=OFF
+// RUN: unit-scale-opt %s -split-input-file --uscale-to-nvgpu="wave=1" | FileCheck %s
+// RUN: unit-scale-opt %s -split-input-file --uscale-to-nvgpu="fallback=true batched=false" 2>&1 | FileCheck %s --check-prefix=OFF
 
-// With `batched`, a GEMM of two batched operands ([B, H, M, K] x
+// With `batched` (the default), a GEMM of two batched operands ([B, H, M, K] x
 // [B, H, K, N], attention's) is one call of its variant's host entry: each
 // operand's matrices stacked along their rows (tensor.collapse_shape of
 // all but the last dimension), the K-major flags per matrix, and the batch
 // count B x H as the last argument; C comes back [B*H*M, N] and is expanded
-// to the op's shape. Without it (the default) such a GEMM stays a loop
-// (with fallback, a remark).
+// to the op's shape. With batched=false such a GEMM stays a loop (with
+// fallback, a remark).
 
 // Attention's scores S = Q K^T: the transpose of K's last two dimensions
 // folds into the cast, which then reads K ([N, K] per head) as it is.
@@ -36,7 +36,7 @@
 // CHECK: %[[E:.*]] = tensor.expand_shape %[[Y]] {{\[\[}}0, 1, 2], [3]] output_shape [2, 2, 256, 256] : tensor<1024x256xf32> into tensor<2x2x256x256xf32>
 // CHECK: return %[[E]]
 // CHECK: func.func private @uscale_fp8_matmul_fwd(memref<?x?xf32>, i1, memref<?x?xf32>, i1, memref<?x?xf32>, f32, index, index, index) -> i32
-// OFF: remark: FP8 fwd GEMM (E4M3 x E4M3): operands tensor<2x2x256x128xf32> and tensor<2x2x128x256xf32>: batched GEMMs run on the FP8 kernels only with uscale-to-nvgpu{batched}
+// OFF: remark: FP8 fwd GEMM (E4M3 x E4M3): operands tensor<2x2x256x128xf32> and tensor<2x2x128x256xf32>: batched GEMMs are off (uscale-to-nvgpu{batched=false}, unit-scale-compile --no-gpu-batched-gemm)
 func.func @scores(%q: tensor<2x2x256x128xf32>, %k: tensor<2x2x256x128xf32>) -> tensor<2x2x256x256xf32> {
   %kt = uscale.transpose %k perm = [0, 1, 3, 2] : tensor<2x2x256x128xf32> -> tensor<2x2x128x256xf32>
   %qq = uscale.quantize %q e4m3 : tensor<2x2x256x128xf32>

@@ -36,16 +36,6 @@ func.func @two_e5m2(%a: tensor<128x128xf32>, %b: tensor<128x128xf32>) -> tensor<
 
 // -----
 
-func.func @batched(%a: tensor<2x128x128xf32>, %b: tensor<2x128x128xf32>) -> tensor<2x128x128xf32> {
-  %qa = uscale.quantize %a e4m3 : tensor<2x128x128xf32>
-  %qb = uscale.quantize %b e4m3 : tensor<2x128x128xf32>
-  // expected-error @+1 {{FP8 fwd GEMM (E4M3 x E4M3): operands tensor<2x128x128xf32> and tensor<2x128x128xf32>: batched GEMMs run on the FP8 kernels only with uscale-to-nvgpu{batched} (unit-scale-compile --gpu-batched-gemm)}}
-  %y = uscale.matmul %qa, %qb : (tensor<2x128x128xf32>, tensor<2x128x128xf32>) -> tensor<2x128x128xf32>
-  return %y : tensor<2x128x128xf32>
-}
-
-// -----
-
 func.func @dynamic(%a: tensor<?x128xf32>, %b: tensor<128x128xf32>) -> tensor<?x128xf32> {
   %qa = uscale.quantize %a e4m3 : tensor<?x128xf32>
   %qb = uscale.quantize %b e4m3 : tensor<128x128xf32>

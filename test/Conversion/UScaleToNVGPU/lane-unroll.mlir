@@ -1,10 +1,10 @@
-// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-map-reductions))' | FileCheck %s
-// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-map-reductions{lane-unroll=8}))' | FileCheck %s --check-prefix=EIGHT
-// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-fuse-rows,uscale-gpu-map-reductions))' | FileCheck %s --check-prefix=ROWS
+// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-map-reductions{lane-unroll=4}))' | FileCheck %s
+// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-map-reductions))' | FileCheck %s --check-prefix=EIGHT
+// RUN: unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-fuse-rows,uscale-gpu-map-reductions{lane-unroll=4}))' | FileCheck %s --check-prefix=ROWS
 // RUN: not unit-scale-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(uscale-gpu-map-reductions{lane-unroll=3}))' 2>&1 | FileCheck %s --check-prefix=BAD
 
-// uscale-gpu-map-reductions runs lane-unroll (default 4) iterations of a
-// lane's loop per trip: the trip's loads and products first, then the
+// uscale-gpu-map-reductions runs lane-unroll (default 8; 4 in the CHECK
+// run) iterations of a lane's loop per trip: the trip's loads and products first, then the
 // additions in iteration order (lane, lane + 32, lane + 64, lane + 96), the
 // one-at-a-time loop's order, so the sum is the same bit for bit and each
 // thread has four loads in flight instead of one.

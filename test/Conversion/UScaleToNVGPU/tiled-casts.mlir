@@ -1,10 +1,10 @@
-// RUN: unit-scale-opt %s --uscale-to-nvgpu --uscale-nvgpu-instantiate | FileCheck %s --check-prefixes=CHECK,PAIRS
-// RUN: unit-scale-opt %s --uscale-to-nvgpu --uscale-nvgpu-instantiate=tiled-casts=true | FileCheck %s --check-prefixes=CHECK,TILED
-// RUN: unit-scale-opt %s --uscale-lower-to-gpu="tiled-casts=true format=isa" | FileCheck %s --check-prefix=PIPE
+// RUN: unit-scale-opt %s --uscale-to-nvgpu --uscale-nvgpu-instantiate=tiled-casts=false | FileCheck %s --check-prefixes=CHECK,PAIRS
+// RUN: unit-scale-opt %s --uscale-to-nvgpu --uscale-nvgpu-instantiate | FileCheck %s --check-prefixes=CHECK,TILED
+// RUN: unit-scale-opt %s --uscale-lower-to-gpu="format=isa" | FileCheck %s --check-prefix=PIPE
 
 // The host entry casts its operands through the cast template's launcher,
-// which picks the kernel: the pair-per-thread one by default, the tiled
-// one with tiled-casts. Both kernels and the launcher are in the module
+// which picks the kernel: the tiled one by default (tiled-casts), the
+// pair-per-thread one with tiled-casts=false. Both kernels and the launcher are in the module
 // either way; the flag is a constant of the host entry.
 // CHECK-DAG: gpu.func @cast(
 // CHECK-DAG: gpu.func @cast_tiled({{.*}}) workgroup(%{{.*}} : memref<4160xf32, #gpu.address_space<workgroup>>) kernel
