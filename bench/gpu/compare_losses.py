@@ -26,7 +26,8 @@ output at these K), and after the first update the runs drift apart.
   The pairs with a default lever off (no fused rows: softmax and layer
   norm as separate loop kernels instead of a warp per row; session 8
   defaults: batched GEMMs, fused rows and tiled casts all off) have the
-  same bounds against the CPU.
+  same bounds against the CPU, and so has attn split columns
+  (--gpu-split-columns: column sums as two coalesced loop kernels).
   mlp128-gpu-isa vs mlp128-gpu: the same kernels, JIT-compiled from PTX
   instead of ptxas's cubin, should give the same numbers: 1e-6, 1e-5, 1e-4.
   mlp128-gpu-pairs vs mlp128-gpu: the pair cast kernel makes the same FP8
@@ -53,6 +54,7 @@ BOUNDS = {  # pair: (reference, candidate, step1, steps2-5, last10)
     "charlm no fused rows": ("charlm-cpu", "charlm-gpu-norows", 2e-3, 1e-2,
                              5e-2),
     "mlp128 pair casts": ("mlp128-gpu", "mlp128-gpu-pairs", 1e-6, 1e-5, 1e-4),
+    "attn split columns": ("attn-cpu", "attn-gpu-split", 2e-3, 1e-2, 5e-2),
 }
 
 

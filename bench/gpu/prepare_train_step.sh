@@ -24,7 +24,8 @@
 #                                   --no-gpu-fuse-rows, --no-gpu-tiled-casts,
 #                                   --gpu-elements-per-thread 1), with
 #                                   --gpu-lane-unroll 4 or 16, with
-#                                   --gpu-contract, and with session 8's
+#                                   --gpu-contract or --gpu-split-columns,
+#                                   and with session 8's
 #                                   defaults, timed beside it;
 #                                   <out>/block-kernels.txt: what each of
 #                                   its kernels is (kernel_table.py)
@@ -120,6 +121,9 @@ python3 "$ROOT/bench/gpu/gen_block.py" "$OUT/attn.json" --batch 2 --seq 256 \
 # Softmax and layer norms as separate loop kernels (--no-gpu-fuse-rows).
 "$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_norows "${COMMON[@]}" \
   --lr 0.001 --device gpu --gpu-format bin --no-gpu-fuse-rows
+# Column reductions as two coalesced loop kernels (--gpu-split-columns).
+"$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_split "${COMMON[@]}" \
+  --lr 0.001 --device gpu --gpu-format bin --gpu-split-columns 2> /dev/null
 # Session 8's defaults: every lever above off, lane unroll 4.
 "$COMPILE" "$OUT/attn.json" -o "$OUT/gpu" --name attn_session8 "${COMMON[@]}" \
   --lr 0.001 --device gpu --gpu-format bin "${SESSION8[@]}" 2> /dev/null
@@ -171,6 +175,7 @@ block_variant spread1 --gpu-elements-per-thread 1
 block_variant unroll4 --gpu-lane-unroll 4
 block_variant unroll16 --gpu-lane-unroll 16
 block_variant contract --gpu-contract
+block_variant split --gpu-split-columns
 block_variant session8 "${SESSION8[@]}"
 rm -f "$OUT/block.json"
 # Each library finds the runtime through its $ORIGIN rpath (the build

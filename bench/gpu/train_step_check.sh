@@ -73,6 +73,7 @@ run attn-gpu "$ART/gpu/libattn.so" gpu
 run attn-gpu-loops "$ART/gpu/libattn_loops.so" gpu
 run attn-gpu-norows "$ART/gpu/libattn_norows.so" gpu
 run attn-gpu-session8 "$ART/gpu/libattn_session8.so" gpu
+run attn-gpu-split "$ART/gpu/libattn_split.so" gpu
 
 echo "--- loss curves and step times"
 python3 "$ROOT/bench/gpu/compare_losses.py" --dir "$LOG" 2>&1 | tee "$LOG/compare.md"

@@ -68,6 +68,12 @@ struct UScaleLowerToLLVMOptions
                      "elements-per-thread, as uscale-lower-to-gpu"
                      "{elements-per-thread} runs it"),
       llvm::cl::init(4)};
+  Option<bool> splitColumns{
+      *this, "split-columns",
+      llvm::cl::desc("With emulate-warps: uscale-gpu-map-reductions's "
+                     "split-columns, as uscale-lower-to-gpu{split-columns} "
+                     "runs it"),
+      llvm::cl::init(false)};
 };
 
 /// Appends uscale-to-linalg, bufferization and the lowering to the LLVM
@@ -150,6 +156,13 @@ struct UScaleLowerToGPUOptions
                      "elements-per-thread (iterations per thread of a long "
                      "elementwise loop, loads first)"),
       llvm::cl::init(4)};
+  Option<bool> splitColumns{
+      *this, "split-columns",
+      llvm::cl::desc("With offload: uscale-gpu-map-reductions's "
+                     "split-columns (column reductions as two loops of a "
+                     "thread per output, coalesced, instead of a warp per "
+                     "output)"),
+      llvm::cl::init(false)};
   Option<bool> tiledCasts{
       *this, "tiled-casts",
       llvm::cl::desc("uscale-nvgpu-instantiate's tiled-casts: the FP8 GEMM "

@@ -314,6 +314,18 @@ def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp">
     in-order core stalls at the first use of each load. The results are
     the same bit for bit; a body whose combine result has another use, or
     that reads memory after a store, keeps one iteration per trip.
+
+    With `split-columns`, a reduction whose loads all read along the
+    outputs' last dimension (a bias or layer-norm parameter gradient: a
+    column sum over the tokens) is not given a warp per output, whose
+    lanes would each read a 32-byte sector for 4 bytes of one column, but
+    two loops of a thread per output that the offload maps with
+    neighbouring threads on neighbouring columns: thread (c, outputs...)
+    reduces iterations c, c + 32, ... (a lane's share, `lane-unroll` per
+    trip) into a buffer of partial sums, then a thread per output
+    combines the 32 in order and folds in the old value, as lane 0 does
+    after the butterfly. Sums differ from the warp's in the last bits
+    (a sequence of 32 instead of a tree).
   }];
   let options = [
     Option<"maxOutputs", "max-outputs", "int64_t", /*default=*/"65536",
@@ -325,6 +337,10 @@ def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp">
            "Iterations per trip of a lane's loop (the largest power of two "
            "up to this dividing a lane's share): their loads first, so "
            "that many are in flight per thread; 1: one at a time">,
+    Option<"splitColumns", "split-columns", "bool", /*default=*/"false",
+           "Column reductions (every load's last index the outputs' last "
+           "one) as two loops of a thread per output instead: partial sums "
+           "of 32 shares, then their total">,
     Option<"emulate", "emulate", "bool", /*default=*/"false",
            "For the CPU check of the offload: a thread per warp running "
            "its lanes in turn, the butterfly as the same tree over a "

@@ -71,12 +71,14 @@ inline std::string offloadLoopsText(int64_t blockSize, bool emulate,
                                     bool fuseRows = false,
                                     bool emulateWarps = false,
                                     int64_t laneUnroll = 8,
-                                    int64_t elementsPerThread = 4) {
+                                    int64_t elementsPerThread = 4,
+                                    bool splitColumns = false) {
   std::string tile = "uscale-gpu-register-tile{rows=" +
                      std::to_string(tileRows) +
                      " cols=" + std::to_string(tileCols) +
                      (emulate ? " min-threads=1}" : "}");
-  std::string unroll = "lane-unroll=" + std::to_string(laneUnroll);
+  std::string unroll = "lane-unroll=" + std::to_string(laneUnroll) +
+                       (splitColumns ? " split-columns=true" : "");
   return std::string("func.func(uscale-gpu-loop-order,"
                      "convert-linalg-to-parallel-loops,"
                      "uscale-promote-accumulators,uscale-fold-fills,"

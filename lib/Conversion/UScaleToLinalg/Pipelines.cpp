@@ -15,7 +15,8 @@ namespace {
 // (vector.print too, which the execution tests use).
 std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload,
                             bool fuseRows, bool emulateWarps,
-                            int64_t laneUnroll, int64_t elementsPerThread) {
+                            int64_t laneUnroll, int64_t elementsPerThread,
+                            bool splitColumns) {
   gemmCalls &= !emulateOffload;
   std::string p = mlir::uscale::bufferizedLoweringText(
       /*cpuGemms=*/gemmCalls, /*cpuLoopOrder=*/!gemmCalls && !emulateOffload,
@@ -28,7 +29,8 @@ std::string lowerToLLVMText(bool aot, bool gemmCalls, bool emulateOffload,
                                                        fuseRows,
                                                        emulateWarps,
                                                        laneUnroll,
-                                                       elementsPerThread)
+                                                       elementsPerThread,
+                                                       splitColumns)
                       : "convert-linalg-to-loops,";
   p += "convert-scf-to-cf,expand-strided-metadata,"
        "lower-affine,convert-vector-to-llvm,finalize-memref-to-llvm,"
@@ -46,7 +48,8 @@ void mlir::uscale::buildUScaleLowerToLLVMPipeline(
                                                options.fuseRows,
                                                options.emulateWarps,
                                                options.laneUnroll,
-                                               options.elementsPerThread),
+                                               options.elementsPerThread,
+                                               options.splitColumns),
                                pm, llvm::errs())))
     llvm::report_fatal_error("uscale-lower-to-llvm: bad pipeline text");
 }

@@ -385,6 +385,19 @@ Value isFirstLane(OpBuilder &b, Location loc, Value lane) {
                                arith::ConstantIndexOp::create(b, loc, 0));
 }
 
+/// Folds `total` into the output's old value (the nest's initial value,
+/// mapped in `map`) and stores the result where the reduction stored it.
+void storeTotal(OpBuilder &b, Location loc, Reduction &red, IRMapping &map,
+                Value acc, Value other, Value total) {
+  Value init = map.lookupOrDefault(red.nest.front().getInitArgs()[0]);
+  Value result = combineWith(b, red.combine, acc, other, init, total);
+  SmallVector<Value> indices;
+  for (Value i : red.store.getIndices())
+    indices.push_back(map.lookupOrDefault(i));
+  memref::StoreOp::create(b, loc, result,
+                          map.lookupOrDefault(red.store.getMemRef()), indices);
+}
+
 void rewrite(Reduction &red, bool emulate, int64_t maxUnroll) {
   scf::ParallelOp p = red.loop;
   Location loc = p.getLoc();
@@ -446,18 +459,127 @@ void rewrite(Reduction &red, bool emulate, int64_t maxUnroll) {
     b.setInsertionPointToStart(&last.getThenRegion().front());
     IRMapping map = outMap;
     cloneReads(map);
-    Value init = map.lookupOrDefault(red.nest.front().getInitArgs()[0]);
-    Value result = combineWith(b, red.combine, acc, other, init, total);
-    SmallVector<Value> indices;
-    for (Value i : red.store.getIndices())
-      indices.push_back(map.lookupOrDefault(i));
-    memref::StoreOp::create(b, loc, result,
-                            map.lookupOrDefault(red.store.getMemRef()),
-                            indices);
+    storeTotal(b, loc, red, map, acc, other, total);
   }
   // Fresh one-dimensional loops: mapping them cannot fail.
   (void)mapTo(grid.blocks, gpu::Processor::BlockX);
   (void)mapTo(grid.threads, gpu::Processor::ThreadX);
+  p.erase();
+}
+
+/// Whether a warp per output would read columns: every load of the
+/// innermost body has the outputs' last induction variable as its last
+/// index (a contiguous memref), so lanes, which differ only in the nest's
+/// iteration, would each read their own 32-byte sector for 4 bytes, and
+/// the loads' L1 transactions, not the memory, would bound the kernel.
+/// The outputs must start at 0 with step 1 (they index the partial sums)
+/// and their last dimension be a whole number of warps.
+bool isColumnReduction(Reduction &red) {
+  scf::ParallelOp p = red.loop;
+  if (llvm::any_of(red.outputDims, [](const StaticDim &d) {
+        return d.lb != 0 || d.step != 1;
+      }) ||
+      red.outputDims.back().trips % kWarp != 0 || red.length % kWarp != 0)
+    return false;
+  Value last = p.getInductionVars().back();
+  bool loads = false;
+  for (Operation &op : red.nest.back().getBody()->without_terminator()) {
+    auto load = dyn_cast<memref::LoadOp>(op);
+    if (!load)
+      continue;
+    MemRefType type = load.getMemRefType();
+    if (type.getRank() < 2 || !type.getLayout().isIdentity() ||
+        load.getIndices().back() != last)
+      return false;
+    loads = true;
+  }
+  return loads;
+}
+
+/// A column reduction (above) as two loops of a thread per output, whose
+/// neighbouring threads read neighbouring columns: the first sums each
+/// output's iterations c, c + 32, ... for c < 32 (the lanes' shares, each
+/// now a thread of its own, several per trip as shareLoop runs them) into a
+/// buffer of partial sums [32, outputs...]; the second combines the 32 in
+/// order and folds in the output's old value. 32 times the outputs as
+/// threads (a warp per output had 32 lanes each), and every load coalesced.
+void rewriteColumns(Reduction &red, int64_t maxUnroll) {
+  scf::ParallelOp p = red.loop;
+  Location loc = p.getLoc();
+  OpBuilder b(p);
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Type type = red.identity.getType();
+  Value acc = red.nest.back().getRegionIterArg(0);
+  Value other = otherOperand(red.combine, acc);
+  auto cloneReads = [&](IRMapping &map) {
+    for (Operation &op : p.getBody()->without_terminator()) {
+      if (&op == red.nest.front().getOperation())
+        break;
+      b.clone(op, map);
+    }
+  };
+  SmallVector<int64_t> shape{kWarp};
+  SmallVector<Value> lbs{cst(0)}, ubs{cst(kWarp)}, steps{cst(1)};
+  for (const StaticDim &d : red.outputDims) {
+    shape.push_back(d.trips);
+    lbs.push_back(cst(0));
+    ubs.push_back(cst(d.trips));
+    steps.push_back(cst(1));
+  }
+  Value partial = memref::AllocOp::create(b, loc, MemRefType::get(shape, type));
+
+  // The shares: thread (c, outputs...) reduces iterations c, c + 32, ...
+  auto shares = scf::ParallelOp::create(b, loc, lbs, ubs, steps);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(shares.getBody()->getTerminator());
+    SmallVector<Value> ivs(shares.getInductionVars());
+    IRMapping map;
+    for (auto [from, to] :
+         llvm::zip(p.getInductionVars(), ArrayRef(ivs).drop_front()))
+      map.map(from, to);
+    cloneReads(map);
+    Value identity = arith::ConstantOp::create(b, loc, red.identity);
+    scf::ForOp loop = shareLoop(
+        b, loc, ivs.front(), red.length, maxUnroll, red.nestDims,
+        inductionVars(red.nest), identity, map, red.nest.back().getBody(),
+        red.combine, acc, other,
+        [&](Operation &op, IRMapping &m) { b.clone(op, m); });
+    b.setInsertionPointAfter(loop);
+    memref::StoreOp::create(b, loc, loop.getResult(0), partial, ivs);
+  }
+
+  // The totals: the 32 shares in order, then the old value folded in, as
+  // lane 0 of a warp does.
+  auto totals = scf::ParallelOp::create(
+      b, loc, ArrayRef(lbs).drop_front(), ArrayRef(ubs).drop_front(),
+      ArrayRef(steps).drop_front());
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(totals.getBody()->getTerminator());
+    SmallVector<Value> ivs(totals.getInductionVars());
+    IRMapping map;
+    for (auto [from, to] : llvm::zip(p.getInductionVars(), ivs))
+      map.map(from, to);
+    cloneReads(map);
+    auto sum = scf::ForOp::create(
+        b, loc, cst(0), cst(kWarp), cst(1),
+        ValueRange{arith::ConstantOp::create(b, loc, red.identity)});
+    {
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToEnd(sum.getBody());
+      SmallVector<Value> indices{sum.getInductionVar()};
+      indices.append(ivs.begin(), ivs.end());
+      Value share = memref::LoadOp::create(b, loc, partial, indices);
+      scf::YieldOp::create(b, loc,
+                           combineWith(b, red.combine, acc, other,
+                                       sum.getRegionIterArg(0), share));
+    }
+    storeTotal(b, loc, red, map, acc, other, sum.getResult(0));
+  }
+  memref::DeallocOp::create(b, loc, partial);
   p.erase();
 }
 
@@ -621,8 +743,12 @@ struct GpuMapReductionsPass
         rows.push_back(std::move(*row));
       return WalkResult::skip();
     });
-    for (Reduction &red : found)
-      rewrite(red, emulate, laneUnroll);
+    for (Reduction &red : found) {
+      if (splitColumns && isColumnReduction(red))
+        rewriteColumns(red, laneUnroll);
+      else
+        rewrite(red, emulate, laneUnroll);
+    }
     for (RowLoop &row : rows)
       rewriteRow(row, emulate, laneUnroll);
   }

@@ -40,7 +40,8 @@ std::string lowerToGpuText(const mlir::uscale::UScaleLowerToGPUOptions &o) {
     p += mlir::uscale::offloadLoopsText(o.blockSize, /*emulate=*/false,
                                         o.tileRows, o.tileCols, o.fuseRows,
                                         /*emulateWarps=*/false,
-                                        o.laneUnroll, o.elementsPerThread) +
+                                        o.laneUnroll, o.elementsPerThread,
+                                        o.splitColumns) +
          "func.func(convert-parallel-loops-to-gpu,canonicalize,cse),"
          "gpu-launch-sink-index-computations,"
          "gpu-kernel-outlining,"
