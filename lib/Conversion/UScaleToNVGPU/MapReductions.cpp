@@ -37,6 +37,7 @@ using mlir::uscale::nvgpu_lowering::matchRowLoop;
 using mlir::uscale::nvgpu_lowering::otherOperand;
 using mlir::uscale::nvgpu_lowering::RowLoop;
 using mlir::uscale::nvgpu_lowering::RowNest;
+using mlir::uscale::nvgpu_lowering::rootBuffer;
 using mlir::uscale::nvgpu_lowering::StaticDim;
 using mlir::uscale::nvgpu_lowering::staticDim;
 using mlir::uscale::nvgpu_lowering::writesNoMemory;
@@ -496,39 +497,80 @@ bool isColumnReduction(Reduction &red) {
   return loads;
 }
 
-/// A column reduction (above) as two loops of a thread per output, whose
-/// neighbouring threads read neighbouring columns: the first sums each
-/// output's iterations c, c + 32, ... for c < 32 (the lanes' shares, each
-/// now a thread of its own, several per trip as shareLoop runs them) into a
-/// buffer of partial sums [32, outputs...]; the second combines the 32 in
-/// order and folds in the output's old value. 32 times the outputs as
-/// threads (a warp per output had 32 lanes each), and every load coalesced.
-void rewriteColumns(Reduction &red, int64_t maxUnroll) {
-  scf::ParallelOp p = red.loop;
+/// A row loop (RowLoops.h) whose nests are all column reductions (above),
+/// each result only stored and no nest reading what one stores (a layer
+/// norm's scale and shift gradients, fused by uscale-gpu-fuse-rows), as
+/// one Reduction per nest; none otherwise.
+std::optional<SmallVector<Reduction>> columnNests(RowLoop &row) {
+  SmallVector<Reduction> parts;
+  llvm::SmallDenseSet<Value> stored;
+  for (RowNest &n : row.nests) {
+    if (!n.combine || !n.loops.front()->getResult(0).hasOneUse())
+      return std::nullopt;
+    Reduction r;
+    r.loop = row.loop;
+    r.outputDims = row.rowDims;
+    r.nestDims = row.colDims;
+    r.nest = n.loops;
+    r.combine = n.combine;
+    r.identity = n.identity;
+    r.store = n.store;
+    r.outputs = row.rows;
+    r.length = row.length;
+    if (!isColumnReduction(r))
+      return std::nullopt;
+    stored.insert(rootBuffer(n.store.getMemRef()));
+    parts.push_back(std::move(r));
+  }
+  WalkResult reads = row.loop.getBody()->walk([&](memref::LoadOp load) {
+    return stored.contains(rootBuffer(load.getMemRef()))
+               ? WalkResult::interrupt()
+               : WalkResult::advance();
+  });
+  if (reads.wasInterrupted())
+    return std::nullopt;
+  return parts;
+}
+
+/// Column reductions (above) over the same outputs loop (one, or a row
+/// loop's nests: columnNests) as two loops of a thread per output, whose
+/// neighbouring threads read neighbouring columns. In the first, thread
+/// (c, outputs...) sums each reduction's iterations c, c + 32, ... for
+/// c < 32 (a lane's share, now a thread of its own, several per trip as
+/// shareLoop runs them) into a buffer of partial sums [32, outputs...];
+/// in the second a thread per output combines each reduction's 32 in
+/// order and folds in the old value. 32 times the outputs as threads (a
+/// warp per output had 32 lanes), and every load coalesced.
+void rewriteColumns(MutableArrayRef<Reduction> parts, int64_t maxUnroll) {
+  scf::ParallelOp p = parts.front().loop;
   Location loc = p.getLoc();
   OpBuilder b(p);
   auto cst = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  Type type = red.identity.getType();
-  Value acc = red.nest.back().getRegionIterArg(0);
-  Value other = otherOperand(red.combine, acc);
+  // The body's reads outside the nests (none depends on a nest's result).
+  llvm::SmallPtrSet<Operation *, 8> nestOps;
+  for (Reduction &r : parts) {
+    nestOps.insert(r.nest.front());
+    nestOps.insert(r.store);
+  }
   auto cloneReads = [&](IRMapping &map) {
-    for (Operation &op : p.getBody()->without_terminator()) {
-      if (&op == red.nest.front().getOperation())
-        break;
-      b.clone(op, map);
-    }
+    for (Operation &op : p.getBody()->without_terminator())
+      if (!nestOps.contains(&op))
+        b.clone(op, map);
   };
   SmallVector<int64_t> shape{kWarp};
   SmallVector<Value> lbs{cst(0)}, ubs{cst(kWarp)}, steps{cst(1)};
-  for (const StaticDim &d : red.outputDims) {
+  for (const StaticDim &d : parts.front().outputDims) {
     shape.push_back(d.trips);
     lbs.push_back(cst(0));
     ubs.push_back(cst(d.trips));
     steps.push_back(cst(1));
   }
-  Value partial = memref::AllocOp::create(b, loc, MemRefType::get(shape, type));
+  SmallVector<Value> partials;
+  for (Reduction &r : parts)
+    partials.push_back(memref::AllocOp::create(
+        b, loc, MemRefType::get(shape, r.identity.getType())));
 
   // The shares: thread (c, outputs...) reduces iterations c, c + 32, ...
   auto shares = scf::ParallelOp::create(b, loc, lbs, ubs, steps);
@@ -541,18 +583,21 @@ void rewriteColumns(Reduction &red, int64_t maxUnroll) {
          llvm::zip(p.getInductionVars(), ArrayRef(ivs).drop_front()))
       map.map(from, to);
     cloneReads(map);
-    Value identity = arith::ConstantOp::create(b, loc, red.identity);
-    scf::ForOp loop = shareLoop(
-        b, loc, ivs.front(), red.length, maxUnroll, red.nestDims,
-        inductionVars(red.nest), identity, map, red.nest.back().getBody(),
-        red.combine, acc, other,
-        [&](Operation &op, IRMapping &m) { b.clone(op, m); });
-    b.setInsertionPointAfter(loop);
-    memref::StoreOp::create(b, loc, loop.getResult(0), partial, ivs);
+    for (auto [r, partial] : llvm::zip(parts, partials)) {
+      Value acc = r.nest.back().getRegionIterArg(0);
+      Value identity = arith::ConstantOp::create(b, loc, r.identity);
+      scf::ForOp loop = shareLoop(
+          b, loc, ivs.front(), r.length, maxUnroll, r.nestDims,
+          inductionVars(r.nest), identity, map, r.nest.back().getBody(),
+          r.combine, acc, otherOperand(r.combine, acc),
+          [&](Operation &op, IRMapping &m) { b.clone(op, m); });
+      b.setInsertionPointAfter(loop);
+      memref::StoreOp::create(b, loc, loop.getResult(0), partial, ivs);
+    }
   }
 
-  // The totals: the 32 shares in order, then the old value folded in, as
-  // lane 0 of a warp does.
+  // The totals: each reduction's 32 shares in order, then the old value
+  // folded in, as lane 0 of a warp does.
   auto totals = scf::ParallelOp::create(
       b, loc, ArrayRef(lbs).drop_front(), ArrayRef(ubs).drop_front(),
       ArrayRef(steps).drop_front());
@@ -564,22 +609,27 @@ void rewriteColumns(Reduction &red, int64_t maxUnroll) {
     for (auto [from, to] : llvm::zip(p.getInductionVars(), ivs))
       map.map(from, to);
     cloneReads(map);
-    auto sum = scf::ForOp::create(
-        b, loc, cst(0), cst(kWarp), cst(1),
-        ValueRange{arith::ConstantOp::create(b, loc, red.identity)});
-    {
-      OpBuilder::InsertionGuard inner(b);
-      b.setInsertionPointToEnd(sum.getBody());
-      SmallVector<Value> indices{sum.getInductionVar()};
-      indices.append(ivs.begin(), ivs.end());
-      Value share = memref::LoadOp::create(b, loc, partial, indices);
-      scf::YieldOp::create(b, loc,
-                           combineWith(b, red.combine, acc, other,
-                                       sum.getRegionIterArg(0), share));
+    for (auto [r, partial] : llvm::zip(parts, partials)) {
+      Value acc = r.nest.back().getRegionIterArg(0);
+      Value other = otherOperand(r.combine, acc);
+      auto sum = scf::ForOp::create(
+          b, loc, cst(0), cst(kWarp), cst(1),
+          ValueRange{arith::ConstantOp::create(b, loc, r.identity)});
+      {
+        OpBuilder::InsertionGuard inner(b);
+        b.setInsertionPointToEnd(sum.getBody());
+        SmallVector<Value> indices{sum.getInductionVar()};
+        indices.append(ivs.begin(), ivs.end());
+        Value share = memref::LoadOp::create(b, loc, partial, indices);
+        scf::YieldOp::create(b, loc,
+                             combineWith(b, r.combine, acc, other,
+                                         sum.getRegionIterArg(0), share));
+      }
+      storeTotal(b, loc, r, map, acc, other, sum.getResult(0));
     }
-    storeTotal(b, loc, red, map, acc, other, sum.getResult(0));
   }
-  memref::DeallocOp::create(b, loc, partial);
+  for (Value partial : partials)
+    memref::DeallocOp::create(b, loc, partial);
   p.erase();
 }
 
@@ -749,8 +799,13 @@ struct GpuMapReductionsPass
       else
         rewrite(red, emulate, laneUnroll);
     }
-    for (RowLoop &row : rows)
-      rewriteRow(row, emulate, laneUnroll);
+    for (RowLoop &row : rows) {
+      std::optional<SmallVector<Reduction>> parts;
+      if (splitColumns && (parts = columnNests(row)))
+        rewriteColumns(*parts, laneUnroll);
+      else
+        rewriteRow(row, emulate, laneUnroll);
+    }
   }
 };
 } // namespace
