@@ -121,8 +121,14 @@ done
 # The fastest variant whose losses agree (the default, libblock, is among
 # them): the candidate for the next default.
 if [[ -s "$LOG/block-variants.txt" ]]; then
-  sort -g "$LOG/block-variants.txt" | head -1 |
-    awk '{ printf "variant fastest: %s at %.2f ms (of those whose first losses agree)\n", $2, $1 }'
+  read -r fastest_ms fastest < <(sort -g "$LOG/block-variants.txt" | head -1)
+  printf 'variant fastest: %s at %.2f ms (of those whose first losses agree)\n' \
+    "$fastest" "$fastest_ms"
+  # Where its time goes, beside the default's profile above (its kernel
+  # table where prepare_train_step.sh wrote one).
+  if [[ $fastest != libblock ]]; then
+    profile "$ART/gpu/$fastest.so" "$ART/${fastest#lib}-kernels.txt"
+  fi
 fi
 echo "block status=$status"
 exit $status

@@ -158,6 +158,7 @@ kernel_table() {
   rm -f "$OUT/block-outlined.mlir" "$OUT/block-final.mlir"
 }
 kernel_table block
+kernel_table block_split split-columns=true
 head -1 "$OUT/block-kernels.txt"
 # Variants block_step_bench.sh times beside the default: each default
 # lever off, the warp lanes' unroll at 4 (session 8's) and 16, fused
