@@ -16,6 +16,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassOptions.h"
+#include "unit-scale/Conversion/GpuDefaults.h"
 
 namespace mlir::uscale {
 
@@ -49,7 +50,7 @@ struct UScaleLowerToLLVMOptions
       *this, "fuse-rows",
       llvm::cl::desc("With emulate-offload: uscale-gpu-fuse-rows, as "
                      "uscale-lower-to-gpu{fuse-rows} runs it"),
-      llvm::cl::init(true)};
+      llvm::cl::init(gpu_defaults::kFuseRows)};
   Option<bool> emulateWarps{
       *this, "emulate-warps",
       llvm::cl::desc("With emulate-offload: uscale-gpu-map-reductions too, "
@@ -61,19 +62,19 @@ struct UScaleLowerToLLVMOptions
       llvm::cl::desc("With emulate-warps: uscale-gpu-map-reductions's "
                      "lane-unroll, as uscale-lower-to-gpu{lane-unroll} "
                      "runs it"),
-      llvm::cl::init(8)};
+      llvm::cl::init(gpu_defaults::kLaneUnroll)};
   Option<int64_t> elementsPerThread{
       *this, "elements-per-thread",
       llvm::cl::desc("With emulate-offload: uscale-offload-to-gpu's "
                      "elements-per-thread, as uscale-lower-to-gpu"
                      "{elements-per-thread} runs it"),
-      llvm::cl::init(4)};
+      llvm::cl::init(gpu_defaults::kElementsPerThread)};
   Option<bool> splitColumns{
       *this, "split-columns",
       llvm::cl::desc("With emulate-warps: uscale-gpu-map-reductions's "
                      "split-columns, as uscale-lower-to-gpu{split-columns} "
                      "runs it"),
-      llvm::cl::init(false)};
+      llvm::cl::init(gpu_defaults::kSplitColumns)};
 };
 
 /// Appends uscale-to-linalg, bufferization and the lowering to the LLVM
@@ -138,36 +139,36 @@ struct UScaleLowerToGPUOptions
       llvm::cl::desc("uscale-to-nvgpu's batched: batched FP8 GEMMs "
                      "(attention's) on the FP8 kernels too, instead of loop "
                      "kernels"),
-      llvm::cl::init(true)};
+      llvm::cl::init(gpu_defaults::kBatchedGemms)};
   Option<bool> fuseRows{
       *this, "fuse-rows",
       llvm::cl::desc("With offload: the loops of a softmax or layer norm as "
                      "one kernel, a warp per row (uscale-gpu-fuse-rows)"),
-      llvm::cl::init(true)};
+      llvm::cl::init(gpu_defaults::kFuseRows)};
   Option<int64_t> laneUnroll{
       *this, "lane-unroll",
       llvm::cl::desc("With offload: uscale-gpu-map-reductions's lane-unroll "
                      "(iterations per trip of a warp lane's loop, loads "
                      "first)"),
-      llvm::cl::init(8)};
+      llvm::cl::init(gpu_defaults::kLaneUnroll)};
   Option<int64_t> elementsPerThread{
       *this, "elements-per-thread",
       llvm::cl::desc("With offload: uscale-offload-to-gpu's "
                      "elements-per-thread (iterations per thread of a long "
                      "elementwise loop, loads first)"),
-      llvm::cl::init(4)};
+      llvm::cl::init(gpu_defaults::kElementsPerThread)};
   Option<bool> splitColumns{
       *this, "split-columns",
       llvm::cl::desc("With offload: uscale-gpu-map-reductions's "
                      "split-columns (column reductions as two loops of a "
                      "thread per output, coalesced, instead of a warp per "
                      "output)"),
-      llvm::cl::init(false)};
+      llvm::cl::init(gpu_defaults::kSplitColumns)};
   Option<bool> tiledCasts{
       *this, "tiled-casts",
       llvm::cl::desc("uscale-nvgpu-instantiate's tiled-casts: the FP8 GEMM "
                      "operands cast by the tiled kernel"),
-      llvm::cl::init(true)};
+      llvm::cl::init(gpu_defaults::kTiledCasts)};
   Option<bool> contract{
       *this, "contract",
       llvm::cl::desc("With offload: fused multiply-adds in the loop kernels "

@@ -333,11 +333,13 @@ def GpuMapReductions : Pass<"uscale-gpu-map-reductions", "::mlir::func::FuncOp">
            "one thread per output already fills the GPU)">,
     Option<"minLength", "min-length", "int64_t", /*default=*/"64",
            "Map to warps only reductions of at least this many iterations">,
-    Option<"laneUnroll", "lane-unroll", "int64_t", /*default=*/"8",
+    Option<"laneUnroll", "lane-unroll", "int64_t",
+           /*default=*/"::mlir::uscale::gpu_defaults::kLaneUnroll",
            "Iterations per trip of a lane's loop (the largest power of two "
            "up to this dividing a lane's share): their loads first, so "
            "that many are in flight per thread; 1: one at a time">,
-    Option<"splitColumns", "split-columns", "bool", /*default=*/"false",
+    Option<"splitColumns", "split-columns", "bool",
+           /*default=*/"::mlir::uscale::gpu_defaults::kSplitColumns",
            "Column reductions (every load's last index the outputs' last "
            "one) as two loops of a thread per output instead: partial sums "
            "of 32 shares, then their total">,
@@ -528,7 +530,8 @@ def UScaleToNVGPU : Pass<"uscale-to-nvgpu", "::mlir::ModuleOp"> {
     Option<"fallback", "fallback", "bool", /*default=*/"false",
            "Leave FP8 GEMMs the kernels cannot run on the host path with a "
            "remark, instead of failing">,
-    Option<"batched", "batched", "bool", /*default=*/"true",
+    Option<"batched", "batched", "bool",
+           /*default=*/"::mlir::uscale::gpu_defaults::kBatchedGemms",
            "Run batched FP8 GEMMs (both operands of rank 3 or more with the "
            "same leading dimensions: attention's) on the kernels too, one "
            "launch per GEMM with a grid z over its batches">,
@@ -570,7 +573,8 @@ def NVGPUInstantiate : Pass<"uscale-nvgpu-instantiate", "::mlir::ModuleOp"> {
     Option<"deviceOperands", "device-operands", "bool", /*default=*/"false",
            "The GEMM operands are device memory: cast them in place instead "
            "of copying them to the device first">,
-    Option<"tiledCasts", "tiled-casts", "bool", /*default=*/"true",
+    Option<"tiledCasts", "tiled-casts", "bool",
+           /*default=*/"::mlir::uscale::gpu_defaults::kTiledCasts",
            "Cast the operands with the tiled kernel (fp8_cast.mlir.in's "
            "@cast_tiled)">
   ];
@@ -623,7 +627,7 @@ def OffloadToGPU : Pass<"uscale-offload-to-gpu", "::mlir::ModuleOp"> {
     Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
            "Threads per block of the generated kernels">,
     Option<"elementsPerThread", "elements-per-thread", "int64_t",
-           /*default=*/"4",
+           /*default=*/"::mlir::uscale::gpu_defaults::kElementsPerThread",
            "Iterations per thread of a long elementwise loop (a power of two "
            "up to this, strips N / u apart, loads first); 1: one each">,
     Option<"emulate", "emulate", "bool", /*default=*/"false",

@@ -10,6 +10,8 @@
 #ifndef UNIT_SCALE_CONVERSION_PIPELINETEXT_H
 #define UNIT_SCALE_CONVERSION_PIPELINETEXT_H
 
+#include "unit-scale/Conversion/GpuDefaults.h"
+
 #include <cstdint>
 #include <string>
 
@@ -68,11 +70,14 @@ inline std::string bufferizedLoweringText(bool cpuGemms, bool cpuLoopOrder,
 inline std::string offloadLoopsText(int64_t blockSize, bool emulate,
                                     int64_t tileRows = 4,
                                     int64_t tileCols = 4,
-                                    bool fuseRows = false,
+                                    bool fuseRows = gpu_defaults::kFuseRows,
                                     bool emulateWarps = false,
-                                    int64_t laneUnroll = 8,
-                                    int64_t elementsPerThread = 4,
-                                    bool splitColumns = false) {
+                                    int64_t laneUnroll =
+                                        gpu_defaults::kLaneUnroll,
+                                    int64_t elementsPerThread =
+                                        gpu_defaults::kElementsPerThread,
+                                    bool splitColumns =
+                                        gpu_defaults::kSplitColumns) {
   std::string tile = "uscale-gpu-register-tile{rows=" +
                      std::to_string(tileRows) +
                      " cols=" + std::to_string(tileCols) +
